@@ -1,0 +1,197 @@
+"""Access is decided here, once per request, and nowhere else.
+
+``Scope`` says who is asking, for which organisation, which organisations and sites that
+reaches, and the right held on each function. Views declare what they need with
+``@portal_view(function, right)`` and fetch customer objects only with ``access_object``
+(or ``Model.objects.visible_to(scope)``), so another customer's id is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.functional import SimpleLazyObject
+
+from .rights import SIGNED_IN, Function, Right
+
+if TYPE_CHECKING:
+    from portico.accounts.models import User
+    from portico.customers.models import Membership, Organisation
+
+SESSION_KEY = "portico.active_organisation"
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    user: Any
+    organisation: Organisation | None = None
+    membership: Membership | None = None
+    organisation_ids: frozenset[int] = frozenset()
+    # None means every site of the visible organisations.
+    site_ids: frozenset[int] | None = None
+    rights: Mapping[str, int] = field(default_factory=dict)
+    # How many organisations the user may switch between ("Change account").
+    switchable_count: int = 0
+
+    def right(self, function: Function | str) -> Right:
+        return Right(self.rights.get(str(function), Right.NONE))
+
+    def can(self, function: Function | str, right: Right = Right.VIEW) -> bool:
+        return self.organisation is not None and self.right(function) >= right
+
+    @property
+    def can_switch(self) -> bool:
+        return self.switchable_count > 1
+
+
+def reachable_organisations(user: Any) -> models.QuerySet[Organisation]:
+    """Every active organisation the user may act for: memberships plus reached subsidiaries."""
+    from portico.customers.models import Organisation
+
+    memberships = user.memberships.filter(organisation__status=Organisation.Status.ACTIVE)
+    condition = models.Q(pk__in=memberships.values("organisation_id"))
+    for path in memberships.filter(reaches_subsidiaries=True).values_list(
+        "organisation__path", flat=True
+    ):
+        condition |= models.Q(path__startswith=path)
+    return Organisation.objects.filter(condition, status=Organisation.Status.ACTIVE)
+
+
+def governing_membership(
+    memberships: list[Membership], organisation: Organisation
+) -> Membership | None:
+    """The membership that grants access to ``organisation``: its own, or the nearest ancestor's."""
+    best: Membership | None = None
+    for membership in memberships:
+        org = membership.organisation
+        if org.pk == organisation.pk:
+            return membership
+        reaches = membership.reaches_subsidiaries and organisation.path.startswith(org.path)
+        if reaches and (best is None or len(org.path) > len(best.organisation.path)):
+            best = membership
+    return best
+
+
+def build_scope(user: Any, requested_organisation_id: int | None = None) -> Scope:
+    """Compute the scope in a fixed number of queries, whatever the data size."""
+    from portico.customers.models import Organisation
+
+    if not getattr(user, "is_authenticated", False):
+        return Scope(user=user)
+    memberships = list(
+        user.memberships.filter(organisation__status=Organisation.Status.ACTIVE)
+        .select_related("organisation")
+        .prefetch_related("sites")
+        .order_by("organisation__name")
+    )
+    if not memberships:
+        return Scope(user=user)
+    reachable = reachable_organisations(user)
+    organisation: Organisation | None = None
+    if requested_organisation_id is not None:
+        organisation = reachable.filter(pk=requested_organisation_id).first()
+    if organisation is None:
+        organisation = memberships[0].organisation
+    membership = governing_membership(memberships, organisation)
+    if membership is None:  # cannot happen for a reachable organisation; fail closed
+        return Scope(user=user)
+
+    visible = {organisation.pk}
+    if membership.reaches_subsidiaries:
+        visible |= set(
+            Organisation.objects.filter(
+                path__startswith=organisation.path, status=Organisation.Status.ACTIVE
+            ).values_list("pk", flat=True)
+        )
+    if organisation.parent_id is not None:
+        siblings = Organisation.objects.filter(
+            parent_id=organisation.parent_id,
+            parent__subsidiaries_share_data=True,
+            status=Organisation.Status.ACTIVE,
+        )
+        visible |= set(siblings.values_list("pk", flat=True))
+
+    site_ids = None if membership.all_sites else frozenset(s.pk for s in membership.sites.all())
+    return Scope(
+        user=user,
+        organisation=organisation,
+        membership=membership,
+        organisation_ids=frozenset(visible),
+        site_ids=site_ids,
+        rights=membership.rights(),
+        switchable_count=reachable.count(),
+    )
+
+
+def scope_for(request: HttpRequest) -> Scope:
+    return build_scope(request.user, request.session.get(SESSION_KEY))
+
+
+class ScopeMiddleware:
+    """Attaches ``request.scope``, computed on first use."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.scope = SimpleLazyObject(lambda: scope_for(request))  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def switch_organisation(request: HttpRequest, organisation_id: int) -> Organisation:
+    """Make another reachable organisation the active one ("Change account")."""
+    organisation = reachable_organisations(request.user).filter(pk=organisation_id).first()
+    if organisation is None:
+        raise Http404("No such account.")
+    request.session[SESSION_KEY] = organisation.pk
+    request.scope = build_scope(request.user, organisation.pk)  # type: ignore[attr-defined]
+    return organisation
+
+
+class PortalRequest(HttpRequest):
+    """The request a portal view receives: a signed-in user and their scope."""
+
+    user: User
+    scope: Scope
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
+
+
+def portal_view(function: Function | str, right: Right = Right.VIEW) -> Callable[[V], V]:
+    """Declare the function and right a portal view needs, and enforce it.
+
+    Anonymous users go to the login page; a user without the right gets 403.
+    ``SIGNED_IN`` marks pages about the user's own account.
+    """
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if function != SIGNED_IN and not request.scope.can(function, right):  # type: ignore[attr-defined]
+                raise PermissionDenied("Your access rights do not include this page.")
+            return view(request, *args, **kwargs)
+
+        wrapped.portal_access = (str(function), right)  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def access_object(model: type[M], scope: Scope, **lookup: Any) -> M:
+    """Fetch one customer object the scope may see, or raise 404."""
+    try:
+        return model.objects.visible_to(scope).get(**lookup)  # type: ignore[attr-defined]
+    except model.DoesNotExist as exc:  # type: ignore[attr-defined]
+        raise Http404("Not found.") from exc

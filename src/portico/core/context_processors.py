@@ -1,0 +1,50 @@
+"""What every page needs: branding, navigation for the user's rights, the active account."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from .branding import label
+from .models import Branding
+from .rights import Function, Right
+
+# (label key, url name, function needed to see it); the url may not exist yet.
+NAVIGATION: list[tuple[str, str, str | None]] = [
+    ("nav_home", "home", None),
+    ("nav_sites", "assets:sites", Function.ASSETS),
+    ("nav_assets", "assets:list", Function.ASSETS),
+    ("nav_tickets", "service:list", Function.TICKETS),
+    ("nav_orders", "orders:list", Function.ORDERS),
+    ("nav_meters", "meters:index", Function.METERS),
+    ("nav_invoices", "billing:invoices", Function.INVOICES),
+    ("nav_usage", "billing:usage", Function.USAGE),
+    ("nav_rmas", "rma:list", Function.RMAS),
+    ("nav_documents", "documents:list", Function.DOCUMENTS),
+    ("nav_kb", "kb:list", Function.KB),
+    ("nav_users", "customers:users", Function.USERS),
+]
+
+
+def navigation(request: HttpRequest, labels: dict[str, str]) -> list[dict[str, Any]]:
+    scope = getattr(request, "scope", None)
+    items = []
+    for key, url_name, function in NAVIGATION:
+        if function is not None and (scope is None or not scope.can(function, Right.VIEW)):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": label(labels, key), "url": url, "current": current})
+    return items
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    branding = Branding.current()
+    context: dict[str, Any] = {"branding": branding}
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        context["nav"] = navigation(request, branding.labels or {})
+        context["scope"] = getattr(request, "scope", None)
+    return context

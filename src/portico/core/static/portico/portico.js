@@ -1,0 +1,27 @@
+// Small progressive enhancements; every action works without them.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest("[data-dismiss]");
+    if (close) { close.closest(".message").remove(); }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    // Disable submit buttons after the first click so a double click submits once.
+    window.setTimeout(function () {
+      form.querySelectorAll("[data-disable-on-submit]").forEach(function (button) {
+        button.setAttribute("aria-disabled", "true");
+        button.disabled = true;
+      });
+    }, 0);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-autofocus]");
+    if (summary) { summary.focus(); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      document.querySelectorAll("details.menu[open]").forEach(function (menu) { menu.removeAttribute("open"); });
+    }
+  });
+})();
