@@ -4,8 +4,18 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from django.utils.module_loading import import_string
+
 from portico.accounts.models import User
 from portico.customers.demo import DEMO_PASSWORD, PERSONAS, create_foundation
+
+
+# Each app adds its demo data on top of the foundation's organisations and people, in order.
+DEMO_LOADERS = [
+    "portico.assets.demo.load",
+    "portico.orders.demo.load",
+    "portico.meters.demo.load",
+]
 
 
 class Command(BaseCommand):
@@ -26,7 +36,9 @@ class Command(BaseCommand):
             self.print_logins()
             return
         with transaction.atomic():
-            create_foundation()
+            foundation = create_foundation()
+            for loader in DEMO_LOADERS:
+                import_string(loader)(foundation)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.print_logins()
 
