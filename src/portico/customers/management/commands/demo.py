@@ -3,12 +3,10 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-
 from django.utils.module_loading import import_string
 
 from portico.accounts.models import User
 from portico.customers.demo import DEMO_PASSWORD, PERSONAS, create_foundation
-
 
 # Each app adds its demo data on top of the foundation's organisations and people, in order.
 DEMO_LOADERS = [
