@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "portico.assets",
     "portico.orders",
     "portico.meters",
+    "portico.threads",
+    "portico.service",
+    "portico.billing",
     "portico.backoffice.apps.BackofficeConfig",
     "portico.backoffice.apps.PorticoAdminConfig",
     "django.contrib.auth",
@@ -200,6 +203,12 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "portico.accounts.adapter.PorticoAccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "portico.accounts.forms.PorticoLoginForm",
+    "signup": "portico.accounts.forms.PorticoSignupForm",
+    "change_password": "portico.accounts.forms.PorticoChangePasswordForm",
+    "reset_password_from_key": "portico.accounts.forms.PorticoResetPasswordKeyForm",
+}
 ACCOUNT_RATE_LIMITS = {"login_failed": False}  # lockout is django-axes' job
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # B2C self-registration (A6) is off unless the provider turns it on.

@@ -13,6 +13,8 @@ DEMO_LOADERS = [
     "portico.assets.demo.load",
     "portico.orders.demo.load",
     "portico.meters.demo.load",
+    "portico.service.demo.load",
+    "portico.billing.demo.load",
 ]
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ServiceConfig(AppConfig):
+    verbose_name = "Service requests"
+    name = "portico.service"
+    label = "service"
