@@ -2,14 +2,29 @@
 
 import zoneinfo
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_htmx.http import HttpResponseClientRedirect
 
-# Paths a user who must act first (new password, two-factor set-up) can still reach.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/media/", "/branding.css", "/welcome/")
+# Paths a user who must act first (new password, two-factor set-up) can still reach: the
+# pages that let them act, log out, or recover. Everything else, profile included, waits.
+OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password/",
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/confirm-email/",
+    "/accounts/welcome/",
+    "/static/",
+    "/media/",
+    "/branding.css",
+    "/healthz",
+)
 
 
 class UserPreferencesMiddleware:
@@ -42,9 +57,18 @@ class AccountSecurityMiddleware:
         user = request.user
         if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
             if user.must_change_password:
-                return redirect(reverse("account_change_password"))
+                return _send_to(request, reverse("account_change_password"), come_back=True)
             from .services import has_two_factor, two_factor_required
 
             if two_factor_required(user) and not has_two_factor(user):
-                return redirect(reverse("mfa_activate_totp"))
+                return _send_to(request, reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+def _send_to(request: HttpRequest, url: str, *, come_back: bool = False) -> HttpResponse:
+    """Redirect (htmx gets a full-page redirect, not a swap), maybe returning afterwards."""
+    if come_back and request.method == "GET":
+        url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

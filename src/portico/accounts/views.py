@@ -18,12 +18,21 @@ from .forms import ProfileForm, WelcomePasswordForm
 
 @portal_view(SIGNED_IN)
 def profile(request: PortalRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # A fresh copy: an invalid form must not change request.user for the rest of the page.
+    user = get_user_model().objects.get(pk=request.user.pk)
+    form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your profile has been saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    successes = request.user.login_attempts.filter(succeeded=True).order_by("-attempted_at", "-id")
+    context = {
+        "form": form,
+        "has_two_factor": services.has_two_factor(request.user),
+        # The newest success is this session; the one before tells the user something.
+        "previous_login": next(iter(successes[1:2]), None),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 @portal_view(SIGNED_IN)

@@ -189,3 +189,30 @@ class Membership(models.Model):
     def set_rights(self, rights: dict[str, int]) -> None:
         for function in Function:
             setattr(self, function.value, int(rights.get(function.value, Right.NONE)))
+
+    @property
+    def role_label(self) -> str:
+        """The role template, marked when the rights were adjusted after applying it."""
+        from .roles import ROLE_TEMPLATES, rights_for_role
+
+        if self.role not in ROLE_TEMPLATES:
+            return "Custom"
+        return (
+            self.role if rights_for_role(self.role) == self.rights() else f"{self.role} (adjusted)"
+        )
+
+    def rights_summary(self) -> str:
+        """Short words for the rights held, e.g. "Amend: Service requests · View: Invoices"."""
+        held: dict[int, list[str]] = {}
+        for function in Function:
+            value = getattr(self, function.value)
+            if value > Right.NONE:
+                held.setdefault(value, []).append(function.label)
+        if not held:
+            return "No access"
+        if len(held) == 1 and len(next(iter(held.values()))) == len(Function):
+            return f"{Right(next(iter(held))).label}: every function"
+        return " · ".join(
+            f"{Right(value).label}: {', '.join(labels)}"
+            for value, labels in sorted(held.items(), reverse=True)
+        )
