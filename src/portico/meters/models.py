@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from portico.core.models import ScopedQuerySet
 
@@ -146,21 +150,50 @@ class ReadingDay(models.Model):
     site = models.OneToOneField(
         "customers.Site", on_delete=models.CASCADE, related_name="reading_day"
     )
-    day_of_month = models.PositiveSmallIntegerField(default=1)
+    # At most 28 so every month has the day.
+    day_of_month = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="Readings are due on this day of each month (1–28).",
+    )
 
     def __str__(self) -> str:
         return f"{self.site}: day {self.day_of_month}"
 
 
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class MonitoringSystem(models.Model):
-    """A remote-monitoring system allowed to post readings (M3). Only a hash of its token is kept."""
+    """A remote-monitoring system allowed to post readings (M3). Only its token's hash is kept."""
+
+    TOKEN_PREFIX = "pmt_"
 
     name = models.CharField(max_length=100, unique=True)
     token_prefix = models.CharField(max_length=12, editable=False, default="")
-    token_hash = models.CharField(max_length=128, editable=False, default="")
+    token_hash = models.CharField(max_length=128, editable=False, default="", db_index=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name
+
+    def issue_token(self) -> str:
+        """Set a new token (the old one stops working) and return it: it is never shown again."""
+        token = self.TOKEN_PREFIX + secrets.token_urlsafe(32)
+        self.token_prefix = token[:12]
+        self.token_hash = hash_token(token)
+        return token
+
+    @classmethod
+    def authenticate(cls, token: str) -> MonitoringSystem | None:
+        """The active system holding ``token``, marked as used; None for anything else."""
+        if not token.startswith(cls.TOKEN_PREFIX):
+            return None
+        system = cls.objects.filter(token_hash=hash_token(token), is_active=True).first()
+        if system is not None:
+            system.last_used_at = timezone.now()
+            cls.objects.filter(pk=system.pk).update(last_used_at=system.last_used_at)
+        return system
