@@ -4,6 +4,7 @@ recommendations with the customer's decision, parts & labour, watchers."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -103,6 +104,37 @@ class ServiceRequestQuerySet(ScopedQuerySet):
     # A site-scoped user sees only requests of their sites; ``site IN (...)`` leaves out
     # requests without a site.
     site_field = "site"
+
+    def involving(self, user: Any) -> Self:
+        """ "My requests": raised by, on behalf of, or watched by the user."""
+        watched = ServiceRequest.watchers.through.objects.filter(user_id=user.pk).values(
+            "servicerequest_id"
+        )
+        return self.filter(
+            models.Q(created_by_id=user.pk)
+            | models.Q(on_behalf_of_id=user.pk)
+            | models.Q(pk__in=watched)
+        )
+
+    def search(self, text: str) -> Self:
+        """Number, asset tag or serial, site name, or title (T2)."""
+        text = text.strip()
+        if not text:
+            return self
+        condition = (
+            models.Q(number__iexact=text)
+            | models.Q(title__icontains=text)
+            | models.Q(site__name__icontains=text)
+            | models.Q(asset__asset_tag__icontains=text)
+            | models.Q(asset__serial_number__icontains=text)
+        )
+        digits = text.upper().removeprefix("REQ-").lstrip("0")
+        if digits.isdigit():
+            condition |= models.Q(number=f"REQ-{int(digits):06d}")
+        return self.filter(condition)
+
+    def for_list(self) -> Self:
+        return self.select_related("site", "asset", "asset__product_model", "category")
 
 
 class ServiceRequest(models.Model):

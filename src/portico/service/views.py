@@ -1,0 +1,626 @@
+"""Customer pages for service requests (T1–T7). Thin: parse, call a service or a query, render.
+
+Requests are fetched only through ``access_object(ServiceRequest, request.scope, ...)`` and
+their entries and attachments only through the request's own thread, public ones only.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from portico.core.access import PortalRequest, portal_view
+from portico.core.exports import safe_cell, stream_csv
+from portico.core.rights import Function, Right
+from portico.threads.models import Attachment, Entry
+
+from . import services
+from .forms import (
+    SORTS,
+    STATUS_OPEN,
+    CommentForm,
+    RequestFilterForm,
+    RequestForm,
+    RespondForm,
+    UploadForm,
+)
+from .hooks import related_invoices, state_badge
+from .models import ExtraField, Priority, Recommendation, ServiceRequest
+
+PAGE_SIZE = 25
+# The list says "1,000+" rather than counting a huge table on every page view.
+COUNT_LIMIT = 1000
+TIMELINE_LIMIT = 200
+TABS = ["summary", "timeline", "attachments", "invoices", "parts"]
+TAB_LABELS = {
+    "summary": "Summary",
+    "timeline": "Timeline",
+    "attachments": "Attachments",
+    "invoices": "Invoices",
+    "parts": "Parts & labour",
+}
+PRIORITY_RANK = {Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
+
+
+# --- lists (T2) ---------------------------------------------------------------------------
+
+
+def _tab(request: PortalRequest) -> str:
+    return "mine" if request.GET.get("tab") == "mine" else "company"
+
+
+def filtered_requests(request: PortalRequest) -> tuple[QuerySet[ServiceRequest], Any, str]:
+    """The list exactly as the URL describes it: tab, filters, search and sort."""
+    form = RequestFilterForm(request.GET or None, scope=request.scope)
+    qs = ServiceRequest.objects.visible_to(request.scope)
+    if _tab(request) == "mine":
+        qs = qs.involving(request.user)
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status")
+    if status == STATUS_OPEN:
+        qs = qs.filter(state__in=ServiceRequest.OPEN_STATES)
+    elif status:
+        qs = qs.filter(state=status)
+    if data.get("priority"):
+        qs = qs.filter(priority=data["priority"])
+    if data.get("site"):
+        qs = qs.filter(site=data["site"])
+    if data.get("category"):
+        qs = qs.filter(category=data["category"])
+    if data.get("created_from"):
+        qs = qs.filter(created_at__date__gte=data["created_from"])
+    if data.get("created_to"):
+        qs = qs.filter(created_at__date__lte=data["created_to"])
+    if data.get("q"):
+        qs = qs.search(data["q"])
+    sort = request.GET.get("sort", "-created")
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        sort, key = "-created", "created"
+    if key == "priority":
+        qs = qs.annotate(
+            priority_rank=Case(
+                *[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()],
+                output_field=IntegerField(),
+            )
+        )
+    prefix = "-" if sort.startswith("-") else ""
+    qs = qs.order_by(f"{prefix}{SORTS[key]}", f"{prefix}id")
+    return qs.for_list(), form, sort
+
+
+def _sort_links(request: PortalRequest, current: str) -> dict[str, dict[str, str]]:
+    """For each sortable column: the URL that sorts by it and its aria-sort state."""
+    links = {}
+    for key in SORTS:
+        if current == key:
+            target, state = f"-{key}", "ascending"
+        elif current == f"-{key}":
+            target, state = key, "descending"
+        else:
+            target, state = (f"-{key}" if key in ("created", "updated") else key), "none"
+        params = request.GET.copy()
+        params["sort"] = target
+        params.pop("page", None)
+        links[key] = {"url": "?" + params.urlencode(), "aria": state}
+    return links
+
+
+@portal_view(Function.TICKETS, Right.VIEW)
+def request_list(request: PortalRequest) -> HttpResponse:
+    qs, form, sort = filtered_requests(request)
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    start = (page_number - 1) * PAGE_SIZE
+    rows = list(qs[start : start + PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    for row in rows:
+        row.badge = state_badge(row.state)  # type: ignore[attr-defined]
+    bounded = qs.order_by()[: COUNT_LIMIT + 1].count()
+    params = request.GET.copy()
+    params.pop("page", None)
+    export_query = params.urlencode()
+    return render(
+        request,
+        "service/request_list.html",
+        {
+            "tab": _tab(request),
+            "form": form,
+            "rows": rows,
+            "page_number": page_number,
+            "has_next": has_next,
+            "has_previous": page_number > 1,
+            "first_row": start + 1,
+            "last_row": start + len(rows),
+            "total": min(bounded, COUNT_LIMIT),
+            "total_is_capped": bounded > COUNT_LIMIT,
+            "sort_links": _sort_links(request, sort),
+            "export_query": export_query,
+            "is_filtered": any(
+                request.GET.get(name) for name in form.fields if name in request.GET
+            ),
+            "can_create": request.scope.can(Function.TICKETS, Right.CREATE),
+        },
+    )
+
+
+EXPORT_HEADER = [
+    "Number",
+    "Title",
+    "Status",
+    "Priority",
+    "Category",
+    "Site",
+    "Machine",
+    "Serial number",
+    "Asset tag",
+    "Created",
+    "Last updated",
+]
+
+
+def _export_rows(qs: QuerySet[ServiceRequest]) -> Iterator[list[Any]]:
+    for row in qs.iterator(chunk_size=2000):
+        yield [
+            row.number,
+            row.title,
+            row.get_state_display(),
+            row.get_priority_display(),
+            row.category.name if row.category else "",
+            row.site.name if row.site else "",
+            str(row.asset.product_model) if row.asset else "",
+            row.asset.serial_number if row.asset else "",
+            row.asset.asset_tag if row.asset else "",
+            timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(row.updated_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+
+
+@portal_view(Function.TICKETS, Right.VIEW)
+def export_csv(request: PortalRequest) -> HttpResponseBase:
+    qs, _form, _sort = filtered_requests(request)
+    stamp = timezone.localdate().isoformat()
+    return stream_csv(f"service-requests-{stamp}.csv", EXPORT_HEADER, _export_rows(qs))
+
+
+@portal_view(Function.TICKETS, Right.VIEW)
+def export_excel(request: PortalRequest) -> HttpResponseBase:
+    from openpyxl import Workbook
+
+    qs, _form, _sort = filtered_requests(request)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Service requests")
+    sheet.append(EXPORT_HEADER)
+    for row in _export_rows(qs):
+        sheet.append([safe_cell(cell) for cell in row])
+    # write_only keeps rows on disk while building; the finished file is streamed from disk.
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    workbook.save(target)
+    target.seek(0)
+    stamp = timezone.localdate().isoformat()
+    return FileResponse(
+        target,
+        as_attachment=True,
+        filename=f"service-requests-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# --- raising a request (T1) ----------------------------------------------------------------
+
+
+def _initial_place(request: PortalRequest) -> dict[str, Any]:
+    """?asset=<id> or ?site=<id>, each only when the scope may see it."""
+    from portico.assets.models import Asset
+    from portico.customers.models import Site
+
+    initial: dict[str, Any] = {}
+    asset_id, site_id = request.GET.get("asset", ""), request.GET.get("site", "")
+    if asset_id.isdigit():
+        asset = Asset.objects.visible_to(request.scope).filter(pk=asset_id).first()
+        if asset is not None:
+            initial.update(asset=asset.pk, site=asset.site_id)
+            initial["machine"] = asset
+    elif site_id.isdigit():
+        site = Site.objects.visible_to(request.scope).filter(pk=site_id).first()
+        if site is not None:
+            initial["site"] = site.pk
+    return initial
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@portal_view(Function.TICKETS, Right.CREATE)
+def request_new(request: PortalRequest) -> HttpResponse:
+    initial = _initial_place(request)
+    machine = initial.pop("machine", None)
+    if request.method == "POST":
+        form = RequestForm(request.POST, request.FILES, scope=request.scope, initial=initial)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = services.create_request(
+                    scope=request.scope,
+                    actor=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    category=data["category"],
+                    priority=data["priority"],
+                    site=data["site"],
+                    asset=data["asset"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    additional_notes=data["additional_notes"],
+                    on_behalf_of=data["on_behalf_of"],
+                    extra=form.extra_values(),
+                    files=request.FILES.getlist("attachments"),
+                    submission_key=data["submission_key"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"Request {created.number} has been raised.")
+                return redirect("service:detail", request_number=created.number)
+    else:
+        form = RequestForm(scope=request.scope, initial=initial)
+    return render(
+        request,
+        "service/request_form.html",
+        {"form": form, "machine": machine},
+    )
+
+
+# --- the request (T3–T7) -------------------------------------------------------------------
+
+
+def _load(request: PortalRequest, request_number: str) -> ServiceRequest:
+    """The request with what every tab shows, or 404 when the scope may not see it."""
+    from django.http import Http404
+
+    qs = ServiceRequest.objects.visible_to(request.scope).select_related(
+        "site",
+        "asset",
+        "asset__product_model",
+        "category",
+        "created_by",
+        "on_behalf_of",
+        "thread",
+        "organisation",
+    )
+    try:
+        return qs.get(number=request_number)
+    except ServiceRequest.DoesNotExist as exc:
+        raise Http404("Not found.") from exc
+
+
+def timeline_entries(service_request: ServiceRequest, *, public_only: bool = True) -> list[Entry]:
+    """The newest entries of the thread, oldest first, with authors and attachments."""
+    entries = service_request.thread.entries.all()
+    attachments = Attachment.objects.all()
+    if public_only:
+        entries, attachments = entries.public(), attachments.public()
+    newest = list(
+        entries.select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=attachments))
+        .order_by("-created_at", "-id")[:TIMELINE_LIMIT]
+    )
+    newest.reverse()
+    recommendations = {
+        r.entry_id: r
+        for r in service_request.recommendations.filter(entry__in=[e.pk for e in newest])
+    }
+    for entry in newest:
+        entry.recommendation = recommendations.get(entry.pk)
+        if entry.kind == Entry.Kind.STATE_CHANGE:
+            entry.from_badge = state_badge(entry.data.get("from", ""))
+            entry.to_badge = state_badge(entry.data.get("to", ""))
+    return newest
+
+
+def extra_facts(service_request: ServiceRequest) -> list[tuple[str, str]]:
+    """The provider's extra fields as (label, value), in the order the form shows them."""
+    if not service_request.extra:
+        return []
+    labels = dict(
+        ExtraField.objects.filter(key__in=list(service_request.extra))
+        .order_by("position")
+        .values_list("key", "label")
+    )
+    return [(labels.get(key, key), str(value)) for key, value in service_request.extra.items()]
+
+
+def service_levels(service_request: ServiceRequest) -> list[dict[str, Any]]:
+    """Response and resolution targets and whether they were met (T6)."""
+    now = timezone.now()
+    targets = [
+        ("Response", service_request.response_due_at, service_request.acknowledged_at),
+        ("Resolution", service_request.resolution_due_at, service_request.resolved_at),
+    ]
+    result = []
+    for name, due, done in targets:
+        if due is None:
+            continue
+        if done is not None:
+            status, badge = ("Met", "done") if done <= due else ("Breached", "rejected")
+        elif service_request.state == ServiceRequest.State.CANCELLED:
+            status, badge = "Not applicable", "cancelled"
+        elif now > due:
+            status, badge = "Breached", "rejected"
+        else:
+            status, badge = "On track", ""
+        result.append({"name": name, "due": due, "done": done, "status": status, "badge": badge})
+    return result
+
+
+RIBBON = [
+    ServiceRequest.State.NEW,
+    ServiceRequest.State.ACKNOWLEDGED,
+    ServiceRequest.State.SCHEDULED,
+    ServiceRequest.State.IN_PROGRESS,
+    ServiceRequest.State.RESOLVED,
+    ServiceRequest.State.CLOSED,
+]
+
+
+def status_ribbon(service_request: ServiceRequest) -> list[dict[str, Any]]:
+    state = service_request.state
+    position = {
+        ServiceRequest.State.AWAITING_CUSTOMER: RIBBON.index(ServiceRequest.State.IN_PROGRESS),
+    }.get(
+        ServiceRequest.State(state),
+        RIBBON.index(ServiceRequest.State(state)) if state in RIBBON else -1,
+    )
+    return [
+        {
+            "label": step.label,
+            "done": index < position,
+            "current": index == position,
+        }
+        for index, step in enumerate(RIBBON)
+    ]
+
+
+@portal_view(Function.TICKETS, Right.VIEW)
+def request_detail(request: PortalRequest, request_number: str) -> HttpResponse:
+    service_request = _load(request, request_number)
+    tab = request.GET.get("tab", "summary")
+    if tab not in TABS:
+        tab = "summary"
+    scope = request.scope
+    pending = list(
+        service_request.recommendations.filter(
+            decision__in=[Recommendation.Decision.PENDING, Recommendation.Decision.QUESTION]
+        )
+    )
+    context: dict[str, Any] = {
+        "service_request": service_request,
+        "badge": state_badge(service_request.state),
+        "tab": tab,
+        "tabs": [(key, TAB_LABELS[key]) for key in TABS],
+        "pending_recommendations": pending,
+        "can_comment": scope.can(Function.TICKETS, Right.CREATE),
+        "can_respond": scope.can(Function.TICKETS, Right.AMEND),
+        "can_cancel": scope.can(Function.TICKETS, Right.CREATE)
+        and service_request.state == ServiceRequest.State.NEW,
+        "can_reopen": scope.can(Function.TICKETS, Right.CREATE)
+        and services.can_reopen(service_request),
+        "is_watching": service_request.watchers.filter(pk=request.user.pk).exists(),
+        "technicians": list(service_request.assigned_to.all()),
+    }
+    if tab == "summary":
+        context["ribbon"] = status_ribbon(service_request)
+        context["service_levels"] = service_levels(service_request)
+        context["reopen_deadline"] = services.reopen_deadline(service_request)
+        context["extra_facts"] = extra_facts(service_request)
+    elif tab == "timeline":
+        context["entries"] = timeline_entries(service_request)
+        context["comment_form"] = CommentForm()
+    elif tab == "attachments":
+        context["attachments"] = list(
+            service_request.thread.attachments.public().select_related("uploaded_by")
+        )
+        context["upload_form"] = UploadForm()
+    elif tab == "invoices":
+        context["can_see_invoices"] = scope.can(Function.INVOICES, Right.VIEW)
+        context["invoices"] = (
+            related_invoices(service_request, scope) if context["can_see_invoices"] else []
+        )
+    elif tab == "parts":
+        lines = list(service_request.work_lines.all())
+        context["work_lines"] = lines
+        context["work_total"] = sum((line.total for line in lines), start=0)
+        context["work_currency"] = lines[0].currency if lines else "GBP"
+    return render(request, "service/request_detail.html", context)
+
+
+def _detail_url(service_request: ServiceRequest, tab: str = "summary") -> str:
+    url = reverse("service:detail", args=[service_request.number])
+    return f"{url}?{urlencode({'tab': tab})}" if tab != "summary" else url
+
+
+@portal_view(Function.TICKETS, Right.CREATE)
+@require_POST
+def request_comment(request: PortalRequest, request_number: str) -> HttpResponse:
+    service_request = _load(request, request_number)
+    form = CommentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.comment_on_request(
+                request=service_request,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                files=request.FILES.getlist("attachments"),
+                scope=request.scope,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your comment has been added.")
+            return redirect(_detail_url(service_request, "timeline") + "#latest")
+    return render(
+        request,
+        "service/request_detail.html",
+        {
+            "service_request": service_request,
+            "badge": state_badge(service_request.state),
+            "tab": "timeline",
+            "tabs": [(key, TAB_LABELS[key]) for key in TABS],
+            "entries": timeline_entries(service_request),
+            "comment_form": form,
+            "can_comment": True,
+        },
+        status=400,
+    )
+
+
+@portal_view(Function.TICKETS, Right.CREATE)
+@require_POST
+def request_upload(request: PortalRequest, request_number: str) -> HttpResponse:
+    service_request = _load(request, request_number)
+    try:
+        added = services.attach_files(
+            request=service_request,
+            actor=request.user,
+            files=request.FILES.getlist("attachments"),
+            scope=request.scope,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        count = len(added)
+        messages.success(request, f"{count} file{'s' if count != 1 else ''} added.")
+    return redirect(_detail_url(service_request, "attachments"))
+
+
+@portal_view(Function.TICKETS, Right.VIEW)
+def attachment_download(
+    request: PortalRequest, request_number: str, attachment_id: int
+) -> HttpResponseBase:
+    service_request = _load(request, request_number)
+    try:
+        attachment = service_request.thread.attachments.public().get(pk=attachment_id)
+    except Attachment.DoesNotExist as exc:
+        from django.http import Http404
+
+        raise Http404("Not found.") from exc
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@portal_view(Function.TICKETS, Right.AMEND)
+def recommendation_respond(
+    request: PortalRequest, request_number: str, recommendation_id: int
+) -> HttpResponse:
+    service_request = _load(request, request_number)
+    try:
+        recommendation = service_request.recommendations.select_related("created_by").get(
+            pk=recommendation_id
+        )
+    except Recommendation.DoesNotExist as exc:
+        from django.http import Http404
+
+        raise Http404("Not found.") from exc
+    form = RespondForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.respond_to_recommendation(
+                recommendation=recommendation,
+                actor=request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                question=form.cleaned_data["question"],
+                scope=request.scope,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except services.AlreadyDecided as error:
+            messages.warning(request, str(error))
+            return redirect(_detail_url(service_request, "timeline"))
+        else:
+            messages.success(request, "Your response has been recorded.")
+            return redirect(_detail_url(service_request, "timeline") + "#latest")
+    is_final = recommendation.decision in (
+        Recommendation.Decision.APPROVED,
+        Recommendation.Decision.DECLINED,
+    )
+    return render(
+        request,
+        "service/respond.html",
+        {
+            "service_request": service_request,
+            "recommendation": recommendation,
+            "form": form,
+            "is_final": is_final,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _state_action(
+    request: PortalRequest, request_number: str, action: Any, done: str
+) -> HttpResponse:
+    service_request = _load(request, request_number)
+    try:
+        action(request=service_request, actor=request.user, scope=request.scope)
+    except services.ServiceRequestError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect(_detail_url(service_request))
+
+
+@portal_view(Function.TICKETS, Right.CREATE)
+@require_POST
+def request_cancel(request: PortalRequest, request_number: str) -> HttpResponse:
+    return _state_action(
+        request, request_number, services.cancel_request, "The request has been cancelled."
+    )
+
+
+@portal_view(Function.TICKETS, Right.CREATE)
+@require_POST
+def request_reopen(request: PortalRequest, request_number: str) -> HttpResponse:
+    return _state_action(
+        request, request_number, services.reopen_request, "The request has been reopened."
+    )
+
+
+@portal_view(Function.TICKETS, Right.VIEW)
+@require_POST
+def request_watch(request: PortalRequest, request_number: str) -> HttpResponse:
+    service_request = _load(request, request_number)
+    if request.POST.get("action") == "unwatch":
+        services.unwatch(request=service_request, actor=request.user, scope=request.scope)
+        messages.success(request, "You no longer follow this request.")
+    else:
+        services.watch(request=service_request, actor=request.user, scope=request.scope)
+        messages.success(request, "You now follow this request and get its updates by e-mail.")
+    return redirect(_detail_url(service_request))

@@ -1,0 +1,138 @@
+"""Browser journey: a request from a machine, the agent's reply and recommendation, Respond,
+and the export of the filtered list — in headless Chromium, by the labels a person sees."""
+
+from __future__ import annotations
+
+import os
+
+# Playwright's sync API runs an event loop in this thread; the ORM must still be usable.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import csv
+import io
+import re
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from portico.service.models import Recommendation, ServiceRequest
+from portico.service.services import (
+    add_recommendation,
+    assign_technicians,
+    change_state,
+    comment_on_request,
+)
+from tests.conftest import PASSWORD
+from tests.service.factories import PNG, machine
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def service_browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("No `chromium` on the PATH (apt-get install chromium).", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def service_page(service_browser, live_server, transactional_db) -> Iterator[Page]:
+    context = service_browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page: Page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label(re.compile(r"^\s*Email")).fill(email)
+    page.get_by_label(re.compile(r"^\s*Password")).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_alice_raises_a_request_sam_recommends_alice_approves_and_exports(
+    service_page, foundation, alice, sam, tmp_path
+):
+    page = service_page
+    copier = machine(foundation.acme, foundation.acme_sites[2], "E2E-SN-42", tag="ACME-42")
+    photo = tmp_path / "display.png"
+    photo.write_bytes(PNG)
+
+    # T1: from the machine, with an attachment.
+    log_in(page, "alice@acme.example")
+    page.goto(f"/requests/new/?asset={copier.pk}")
+    expect(page.get_by_text("E2E-SN-42").first).to_be_visible()
+    page.get_by_label("Title", exact=True).fill("Fuser grinding noise")
+    page.get_by_label("Fault description").fill("Loud grinding from the back since Monday.")
+    page.get_by_label(re.compile(r"^Additional notes")).fill("Reception lets you in.")
+    page.get_by_label(re.compile(r"^Attachments")).set_input_files(str(photo))
+    page.get_by_role("button", name="Send request").click()
+
+    expect(page.get_by_role("heading", name="Fuser grinding noise")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("has been raised")
+    request = ServiceRequest.objects.get(title="Fuser grinding noise")
+    assert request.asset == copier
+    assert request.thread.attachments.get().original_name == "display.png"
+
+    # The agent replies and recommends (through the same services the workspace uses).
+    assign_technicians(request=request, actor=sam, technicians=[sam])
+    change_state(request=request, new_state="acknowledged", actor=sam)
+    comment_on_request(request=request, actor=sam, body="Engineer found a worn fuser.")
+    recommendation = add_recommendation(
+        request=request, actor=sam, description="Replace the fuser unit", amount="185.00"
+    )
+
+    # T5: alice sees the reply and approves with Respond.
+    page.goto(f"/requests/{request.number}/?tab=timeline")
+    timeline = page.locator("ol.timeline")
+    expect(timeline).to_contain_text("Engineer found a worn fuser.")
+    expect(timeline).to_contain_text("Replace the fuser unit")
+    page.get_by_role("link", name="Respond").first.click()
+    page.get_by_label("Approve").check()
+    page.get_by_role("button", name="Send response").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Your response has been recorded")
+    expect(page.locator("ol.timeline")).to_contain_text("Approved")
+    expect(page.get_by_role("link", name="Respond")).to_have_count(0)
+    recommendation.refresh_from_db()
+    assert recommendation.decision == Recommendation.Decision.APPROVED
+    request.refresh_from_db()
+    assert request.state == ServiceRequest.State.IN_PROGRESS
+
+    # T2: filter the list and export exactly that list.
+    page.goto("/requests/?tab=company")
+    page.get_by_label("Search").fill("ACME-42")
+    page.get_by_label("Status").select_option(label="In progress")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("table.requests-table tbody tr")).to_have_count(1)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Export CSV").click()
+    content = download_info.value.path().read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    assert rows[0][:4] == ["Number", "Title", "Status", "Priority"]
+    assert [row[:3] for row in rows[1:]] == [
+        [request.number, "Fuser grinding noise", "In progress"]
+    ]
+    assert rows[1][7] == "E2E-SN-42"
