@@ -1,7 +1,9 @@
 """Views that serve the shell itself rather than customer data."""
 
+import mimetypes
+
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -42,3 +44,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@cache_control(max_age=300, public=True)
+def branding_logo(request: HttpRequest) -> FileResponse:
+    """The provider's logo. Uploaded files are never served from a public media URL."""
+    branding = Branding.current()
+    if not branding.logo:
+        raise Http404("No logo.")
+    content_type = mimetypes.guess_type(branding.logo.name)[0] or "application/octet-stream"
+    response = FileResponse(branding.logo.open("rb"), content_type=content_type)
+    # An SVG opened directly must not run script in the portal's origin.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
