@@ -174,6 +174,10 @@ def portal_view(function: Function | str, right: Right = Right.VIEW) -> Callable
     ``SIGNED_IN`` marks pages about the user's own account.
     """
 
+    if function != SIGNED_IN and function not in Function.values:
+        # A misspelt function would silently refuse everyone: fail when the module loads.
+        raise ValueError(f"portal_view: unknown function {function!r}")
+
     def decorator(view: V) -> V:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

@@ -29,3 +29,6 @@ class Function(models.TextChoices):
 # Pages about the signed-in person's own account (profile, login history, account switcher):
 # any signed-in user may open them, and they show nothing of any organisation's data.
 SIGNED_IN = "signed-in"
+
+# Provider staff pages outside the admin (the agents' workspace): staff only, others get 404.
+STAFF = "staff"
