@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,13 +15,8 @@ urlpatterns = [
     path("billing/", include("portico.billing.urls")),
     path("threads/", include("portico.threads.urls")),
     path("branding.css", core_views.branding_css, name="branding_css"),
+    path("branding/logo", core_views.branding_logo, name="branding_logo"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("backoffice/workspace/", include("portico.service.workspace_urls")),
     path("backoffice/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.views.static import serve
-
-    urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]

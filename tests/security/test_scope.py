@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 # product has such pages. Served by this module as ROOT_URLCONF (see ``with_test_urls``).
 @portal_view(Function.ASSETS, Right.CREATE)
 def add_site(request: HttpRequest) -> HttpResponse:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.portal_scope  # type: ignore[attr-defined]
     Site.objects.create(organisation=scope.organisation, name=request.POST.get("name", "New"))
     return HttpResponse("created", status=201)
 

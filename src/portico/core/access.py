@@ -137,13 +137,13 @@ def scope_for(request: HttpRequest) -> Scope:
 
 
 class ScopeMiddleware:
-    """Attaches ``request.scope``, computed on first use."""
+    """Attaches ``request.portal_scope``, computed on first use."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.scope = SimpleLazyObject(lambda: scope_for(request))  # type: ignore[attr-defined]
+        request.portal_scope = SimpleLazyObject(lambda: scope_for(request))  # type: ignore[attr-defined]
         return self.get_response(request)
 
 
@@ -153,7 +153,7 @@ def switch_organisation(request: HttpRequest, organisation_id: int) -> Organisat
     if organisation is None:
         raise Http404("No such account.")
     request.session[SESSION_KEY] = organisation.pk
-    request.scope = build_scope(request.user, organisation.pk)  # type: ignore[attr-defined]
+    request.portal_scope = build_scope(request.user, organisation.pk)  # type: ignore[attr-defined]
     return organisation
 
 
@@ -161,7 +161,7 @@ class PortalRequest(HttpRequest):
     """The request a portal view receives: a signed-in user and their scope."""
 
     user: User
-    scope: Scope
+    portal_scope: Scope
 
 
 V = TypeVar("V", bound=Callable[..., HttpResponseBase])
@@ -183,7 +183,7 @@ def portal_view(function: Function | str, right: Right = Right.VIEW) -> Callable
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if function != SIGNED_IN and not request.scope.can(function, right):  # type: ignore[attr-defined]
+            if function != SIGNED_IN and not request.portal_scope.can(function, right):  # type: ignore[attr-defined]
                 raise PermissionDenied("Your access rights do not include this page.")
             return view(request, *args, **kwargs)
 

@@ -27,7 +27,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
 
 
 def navigation(request: HttpRequest, labels: dict[str, str]) -> list[dict[str, Any]]:
-    scope = getattr(request, "scope", None)
+    scope = getattr(request, "portal_scope", None)
     items = []
     for key, url_name, function in NAVIGATION:
         if function is not None and (scope is None or not scope.can(function, Right.VIEW)):
@@ -46,5 +46,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"branding": branding}
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         context["nav"] = navigation(request, branding.labels or {})
-        context["scope"] = getattr(request, "scope", None)
+        context["scope"] = getattr(request, "portal_scope", None)
     return context

@@ -258,6 +258,7 @@ class ServiceRequest(models.Model):
             models.Index(fields=["organisation", "state", "-created_at"]),
             models.Index(fields=["created_by", "-created_at"]),
             models.Index(fields=["state", "resolution_due_at"]),
+            models.Index(fields=["state", "response_due_at"]),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 """Customer pages for service requests (T1–T7). Thin: parse, call a service or a query, render.
 
-Requests are fetched only through ``access_object(ServiceRequest, request.scope, ...)`` and
+Requests are fetched only through ``access_object(ServiceRequest, request.portal_scope, ...)`` and
 their entries and attachments only through the request's own thread, public ones only.
 """
 
@@ -62,8 +62,8 @@ def _tab(request: PortalRequest) -> str:
 
 def filtered_requests(request: PortalRequest) -> tuple[QuerySet[ServiceRequest], Any, str]:
     """The list exactly as the URL describes it: tab, filters, search and sort."""
-    form = RequestFilterForm(request.GET or None, scope=request.scope)
-    qs = ServiceRequest.objects.visible_to(request.scope)
+    form = RequestFilterForm(request.GET or None, scope=request.portal_scope)
+    qs = ServiceRequest.objects.visible_to(request.portal_scope)
     if _tab(request) == "mine":
         qs = qs.involving(request.user)
     data = form.cleaned_data if form.is_valid() else {}
@@ -153,7 +153,7 @@ def request_list(request: PortalRequest) -> HttpResponse:
             "is_filtered": any(
                 request.GET.get(name) for name in form.fields if name in request.GET
             ),
-            "can_create": request.scope.can(Function.TICKETS, Right.CREATE),
+            "can_create": request.portal_scope.can(Function.TICKETS, Right.CREATE),
         },
     )
 
@@ -231,12 +231,12 @@ def _initial_place(request: PortalRequest) -> dict[str, Any]:
     initial: dict[str, Any] = {}
     asset_id, site_id = request.GET.get("asset", ""), request.GET.get("site", "")
     if asset_id.isdigit():
-        asset = Asset.objects.visible_to(request.scope).filter(pk=asset_id).first()
+        asset = Asset.objects.visible_to(request.portal_scope).filter(pk=asset_id).first()
         if asset is not None:
             initial.update(asset=asset.pk, site=asset.site_id)
             initial["machine"] = asset
     elif site_id.isdigit():
-        site = Site.objects.visible_to(request.scope).filter(pk=site_id).first()
+        site = Site.objects.visible_to(request.portal_scope).filter(pk=site_id).first()
         if site is not None:
             initial["site"] = site.pk
     return initial
@@ -255,12 +255,12 @@ def request_new(request: PortalRequest) -> HttpResponse:
     initial = _initial_place(request)
     machine = initial.pop("machine", None)
     if request.method == "POST":
-        form = RequestForm(request.POST, request.FILES, scope=request.scope, initial=initial)
+        form = RequestForm(request.POST, request.FILES, scope=request.portal_scope, initial=initial)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 created = services.create_request(
-                    scope=request.scope,
+                    scope=request.portal_scope,
                     actor=request.user,
                     title=data["title"],
                     description=data["description"],
@@ -282,7 +282,7 @@ def request_new(request: PortalRequest) -> HttpResponse:
                 messages.success(request, f"Request {created.number} has been raised.")
                 return redirect("service:detail", request_number=created.number)
     else:
-        form = RequestForm(scope=request.scope, initial=initial)
+        form = RequestForm(scope=request.portal_scope, initial=initial)
     return render(
         request,
         "service/request_form.html",
@@ -297,7 +297,7 @@ def _load(request: PortalRequest, request_number: str) -> ServiceRequest:
     """The request with what every tab shows, or 404 when the scope may not see it."""
     from django.http import Http404
 
-    qs = ServiceRequest.objects.visible_to(request.scope).select_related(
+    qs = ServiceRequest.objects.visible_to(request.portal_scope).select_related(
         "site",
         "asset",
         "asset__product_model",
@@ -406,7 +406,7 @@ def request_detail(request: PortalRequest, request_number: str) -> HttpResponse:
     tab = request.GET.get("tab", "summary")
     if tab not in TABS:
         tab = "summary"
-    scope = request.scope
+    scope = request.portal_scope
     pending = list(
         service_request.recommendations.filter(
             decision__in=[Recommendation.Decision.PENDING, Recommendation.Decision.QUESTION]
@@ -470,7 +470,7 @@ def request_comment(request: PortalRequest, request_number: str) -> HttpResponse
                 actor=request.user,
                 body=form.cleaned_data["body"],
                 files=request.FILES.getlist("attachments"),
-                scope=request.scope,
+                scope=request.portal_scope,
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -502,7 +502,7 @@ def request_upload(request: PortalRequest, request_number: str) -> HttpResponse:
             request=service_request,
             actor=request.user,
             files=request.FILES.getlist("attachments"),
-            scope=request.scope,
+            scope=request.portal_scope,
         )
     except ValidationError as error:
         for message in error.messages:
@@ -557,7 +557,7 @@ def recommendation_respond(
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
                 question=form.cleaned_data["question"],
-                scope=request.scope,
+                scope=request.portal_scope,
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -589,7 +589,7 @@ def _state_action(
 ) -> HttpResponse:
     service_request = _load(request, request_number)
     try:
-        action(request=service_request, actor=request.user, scope=request.scope)
+        action(request=service_request, actor=request.user, scope=request.portal_scope)
     except services.ServiceRequestError as error:
         messages.error(request, str(error))
     else:
@@ -618,9 +618,9 @@ def request_reopen(request: PortalRequest, request_number: str) -> HttpResponse:
 def request_watch(request: PortalRequest, request_number: str) -> HttpResponse:
     service_request = _load(request, request_number)
     if request.POST.get("action") == "unwatch":
-        services.unwatch(request=service_request, actor=request.user, scope=request.scope)
+        services.unwatch(request=service_request, actor=request.user, scope=request.portal_scope)
         messages.success(request, "You no longer follow this request.")
     else:
-        services.watch(request=service_request, actor=request.user, scope=request.scope)
+        services.watch(request=service_request, actor=request.user, scope=request.portal_scope)
         messages.success(request, "You now follow this request and get its updates by e-mail.")
     return redirect(_detail_url(service_request))

@@ -1,0 +1,474 @@
+"""The agents' workspace: provider staff work the queue of every organisation's requests.
+
+Staff only: anonymous visitors go to the login page, customers get 404 (like the back office),
+so a customer never learns the workspace exists. Every write goes through ``services``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db.models import Case, F, Q, QuerySet, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from portico.core.rights import Right
+
+from . import services
+from .models import Recommendation, ServiceRequest
+from .workspace_forms import (
+    ALL,
+    MINE,
+    OPEN,
+    UNASSIGNED,
+    AssignForm,
+    CommentForm,
+    QueueFilterForm,
+    RecommendationForm,
+    ScheduleForm,
+    StateForm,
+    WorkLineForm,
+)
+
+# The function name staff routes declare instead of a customer function (see ``staff_view``).
+STAFF = "staff"
+PAGE_SIZE = 25
+# The queue is worked from the top; deep pages would read more index rows per state.
+MAX_PAGE = 400
+
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
+
+
+def staff_view(right: Right = Right.VIEW) -> Callable[[V], V]:
+    """Declare and enforce provider-staff access: anonymous → login, everyone else → 404."""
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not (request.user.is_active and request.user.is_staff):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapped.portal_access = (STAFF, right)  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+# --- The queue ------------------------------------------------------------------------
+
+
+def next_target() -> Case:
+    """The service-level target that runs now: response while new, resolution after."""
+    return Case(
+        When(state=ServiceRequest.State.NEW, then=F("response_due_at")),
+        default=F("resolution_due_at"),
+    )
+
+
+def filtered_requests(filters: dict[str, Any], user: Any) -> QuerySet[ServiceRequest]:
+    """Every filter of the bar except the state, which decides how the queue is read."""
+    requests = ServiceRequest.objects.all()
+    if filters["priority"]:
+        requests = requests.filter(priority=filters["priority"])
+    if filters["organisation"] is not None:
+        requests = requests.filter(organisation=filters["organisation"])
+    if filters["assigned"] == MINE:
+        requests = requests.filter(assigned_to=user)
+    elif filters["assigned"] == UNASSIGNED:
+        requests = requests.filter(assigned_to__isnull=True)
+    if filters["q"]:
+        q = filters["q"]
+        requests = requests.filter(
+            Q(number__iexact=q) | Q(title__icontains=q) | Q(organisation__name__icontains=q)
+        )
+    return requests
+
+
+def target_field(state: str) -> str:
+    """The service-level target that runs in a state: response while new, resolution after."""
+    return "response_due_at" if state == ServiceRequest.State.NEW else "resolution_due_at"
+
+
+def queue_ids(filters: dict[str, Any], user: Any, limit: int) -> list[int]:
+    """The first ``limit`` request ids of the queue, in queue order.
+
+    Open requests come first, ordered by their running target (so breached ones, most
+    overdue first, lead, then the soonest due); open requests without a target follow, then,
+    when asked for, closed ones, newest first. Each open state is read on its own along the
+    (state, target) index and the few rows needed are merged here, so a page costs the
+    same few queries and index reads at any table size instead of sorting every open row.
+    """
+    requests = filtered_requests(filters, user)
+    state = filters["state"]
+    open_states = list(ServiceRequest.OPEN_STATES)
+    if state in open_states:
+        open_states = [state]
+    elif state != OPEN and state != ALL:
+        open_states = []
+    dated: list[tuple[datetime, int]] = []
+    for each in open_states:
+        field = target_field(each)
+        dated += [
+            (due, pk)
+            for pk, due in requests.filter(state=each, **{f"{field}__isnull": False})
+            .order_by(field, "pk")
+            .values_list("pk", field)[:limit]
+        ]
+    ids = [pk for _, pk in sorted(dated)[:limit]]
+    if len(ids) < limit and open_states:
+        undated = Q()
+        for each in open_states:
+            undated |= Q(state=each, **{f"{target_field(each)}__isnull": True})
+        ids += (
+            requests.filter(undated)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[: limit - len(ids)]
+        )
+    if len(ids) < limit and state not in open_states and state != OPEN:
+        closed = (
+            requests.exclude(state__in=ServiceRequest.OPEN_STATES)
+            if state == ALL
+            else requests.filter(state=state)
+        )
+        ids += closed.order_by("-pk").values_list("pk", flat=True)[: limit - len(ids)]
+    return ids
+
+
+def queue_page(
+    filters: dict[str, Any], user: Any, number: int
+) -> tuple[list[ServiceRequest], bool]:
+    """One page in a bounded number of queries, without counting the whole table."""
+    start = (number - 1) * PAGE_SIZE
+    ids = queue_ids(filters, user, start + PAGE_SIZE + 1)
+    has_next = len(ids) > start + PAGE_SIZE
+    ids = ids[start : start + PAGE_SIZE]
+    rows = {
+        row.pk: row
+        for row in ServiceRequest.objects.filter(pk__in=ids)
+        .annotate(next_due=next_target())
+        .select_related("organisation", "site")
+        .prefetch_related("assigned_to")
+    }
+    now = timezone.now()
+    page = [rows[pk] for pk in ids if pk in rows]
+    for row in page:
+        row.sla_breached = bool(row.is_open and row.next_due and row.next_due < now)
+    return page, has_next
+
+
+def page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), MAX_PAGE))
+    except ValueError:
+        return 1
+
+
+@staff_view(Right.VIEW)
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    filters = form.filters()
+    number = page_number(request)
+    rows, has_next = queue_page(filters, request.user, number)
+    return render(
+        request,
+        "service/workspace/queue.html",
+        {
+            "form": form,
+            "filters": filters,
+            "rows": rows,
+            "page_number": number,
+            "has_next": has_next,
+            "has_previous": number > 1,
+            "is_filtered": any(request.GET.get(k) for k in form.fields),
+        },
+    )
+
+
+# --- One request ----------------------------------------------------------------------
+
+
+def staff_request(number: str) -> ServiceRequest:
+    """Staff see every organisation's requests; the number is the only key."""
+    return get_object_or_404(
+        ServiceRequest.objects.select_related(
+            "organisation", "site", "asset__product_model", "category", "created_by", "on_behalf_of"
+        ),
+        number=number,
+    )
+
+
+def action_forms(service_request: ServiceRequest) -> dict[str, forms.Form]:
+    """Unbound forms for every action, each with its own prefix so ids never clash."""
+    return {
+        "comment_form": CommentForm(prefix="comment"),
+        "state_form": StateForm(prefix="state", service_request=service_request),
+        "assign_form": AssignForm(
+            prefix="assign",
+            initial={"technicians": list(service_request.assigned_to.all())},
+        ),
+        "schedule_form": ScheduleForm(
+            prefix="schedule",
+            initial={
+                "when": timezone.localtime(service_request.scheduled_for)
+                if service_request.scheduled_for
+                else None
+            },
+        ),
+        "recommendation_form": RecommendationForm(prefix="recommendation"),
+        "work_form": WorkLineForm(prefix="work"),
+    }
+
+
+def render_request(
+    request: HttpRequest,
+    service_request: ServiceRequest,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    entries = list(
+        service_request.thread.entries.select_related("author").prefetch_related("attachments")
+    )
+    recommendations = {
+        r.entry_id: r for r in service_request.recommendations.select_related("decided_by")
+    }
+    for entry in entries:
+        entry.recommendation = recommendations.get(entry.pk)
+    work_lines = list(service_request.work_lines.select_related("logged_by"))
+    context: dict[str, Any] = {
+        "sr": service_request,
+        "entries": entries,
+        "work_lines": work_lines,
+        "work_total": sum((line.total for line in work_lines), start=0),
+        "technicians": list(service_request.assigned_to.all()),
+        "pending_recommendations": [
+            r for r in recommendations.values() if r.decision == Recommendation.Decision.PENDING
+        ],
+        "now": timezone.now(),
+        **action_forms(service_request),
+        **(bound or {}),
+    }
+    context["failed_form"] = next(iter(bound), None) if bound else None
+    return render(request, "service/workspace/request.html", context, status=status)
+
+
+@staff_view(Right.VIEW)
+@require_GET
+def request_detail(request: HttpRequest, number: str) -> HttpResponse:
+    return render_request(request, staff_request(number))
+
+
+def request_url(service_request: ServiceRequest, anchor: str = "") -> str:
+    url = reverse("workspace:request", args=[service_request.number])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def add_service_error(form: forms.Form, exc: Exception) -> None:
+    """Show a service's refusal beside the field it names, or above the form."""
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
+            form.add_error(None, exc)
+        else:
+            form.add_error(None, " ".join(exc.messages))
+    else:
+        form.add_error(None, str(exc))
+
+
+# Errors the user can fix: shown beside the form, nothing written.
+DOMAIN_ERRORS: tuple[type[Exception], ...] = (ValidationError, services.ServiceRequestError)
+
+
+def perform_action(
+    request: HttpRequest,
+    number: str,
+    *,
+    name: str,
+    make_form: Callable[[ServiceRequest], forms.Form],
+    act: Callable[[ServiceRequest, dict[str, Any]], str],
+    anchor: str,
+) -> HttpResponse:
+    """Validate one action's form, call the service, redirect back with a confirmation.
+
+    Bad input re-renders the request with the form's errors and changes nothing.
+    """
+    service_request = staff_request(number)
+    form = make_form(service_request)
+    if form.is_valid():
+        try:
+            confirmation = act(service_request, form.cleaned_data)
+        except DOMAIN_ERRORS as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, confirmation)
+            return redirect(request_url(service_request, anchor))
+    return render_request(request, service_request, bound={name: form}, status=400)
+
+
+@staff_view(Right.AMEND)
+@require_POST
+def comment(request: HttpRequest, number: str) -> HttpResponse:
+    def act(sr: ServiceRequest, data: dict[str, Any]) -> str:
+        services.comment_on_request(
+            request=sr,
+            actor=request.user,
+            body=data["body"],
+            files=data["attachments"],
+            internal=data["internal"],
+        )
+        return "Internal note added." if data["internal"] else "Reply sent to the customer."
+
+    return perform_action(
+        request,
+        number,
+        name="comment_form",
+        make_form=lambda sr: CommentForm(request.POST, request.FILES, prefix="comment"),
+        act=act,
+        anchor="timeline",
+    )
+
+
+@staff_view(Right.AMEND)
+@require_POST
+def change_state(request: HttpRequest, number: str) -> HttpResponse:
+    def act(sr: ServiceRequest, data: dict[str, Any]) -> str:
+        updated = services.change_state(
+            request=sr, new_state=data["new_state"], actor=request.user, note=data["note"]
+        )
+        return f"{updated.number} is now {updated.get_state_display().lower()}."
+
+    return perform_action(
+        request,
+        number,
+        name="state_form",
+        make_form=lambda sr: StateForm(request.POST, prefix="state", service_request=sr),
+        act=act,
+        anchor="state",
+    )
+
+
+@staff_view(Right.AMEND)
+@require_POST
+def assign(request: HttpRequest, number: str) -> HttpResponse:
+    def act(sr: ServiceRequest, data: dict[str, Any]) -> str:
+        technicians = list(data["technicians"])
+        services.assign_technicians(request=sr, actor=request.user, technicians=technicians)
+        if not technicians:
+            return "No technicians are assigned now."
+        return "Assigned to " + ", ".join(t.get_full_name() for t in technicians) + "."
+
+    return perform_action(
+        request,
+        number,
+        name="assign_form",
+        make_form=lambda sr: AssignForm(request.POST, prefix="assign"),
+        act=act,
+        anchor="assign",
+    )
+
+
+@staff_view(Right.AMEND)
+@require_POST
+def schedule(request: HttpRequest, number: str) -> HttpResponse:
+    def act(sr: ServiceRequest, data: dict[str, Any]) -> str:
+        when: datetime = data["when"]
+        services.schedule_visit(request=sr, actor=request.user, when=when)
+        return "Visit scheduled for " + timezone.localtime(when).strftime("%d/%m/%Y %H:%M") + "."
+
+    return perform_action(
+        request,
+        number,
+        name="schedule_form",
+        make_form=lambda sr: ScheduleForm(request.POST, prefix="schedule"),
+        act=act,
+        anchor="schedule",
+    )
+
+
+@staff_view(Right.AMEND)
+@require_POST
+def recommend(request: HttpRequest, number: str) -> HttpResponse:
+    def act(sr: ServiceRequest, data: dict[str, Any]) -> str:
+        services.add_recommendation(
+            request=sr, actor=request.user, description=data["description"], amount=data["amount"]
+        )
+        return "Recommendation added; the customer can now respond."
+
+    return perform_action(
+        request,
+        number,
+        name="recommendation_form",
+        make_form=lambda sr: RecommendationForm(request.POST, prefix="recommendation"),
+        act=act,
+        anchor="timeline",
+    )
+
+
+@staff_view(Right.AMEND)
+@require_POST
+def log_work(request: HttpRequest, number: str) -> HttpResponse:
+    def act(sr: ServiceRequest, data: dict[str, Any]) -> str:
+        services.log_work(
+            request=sr,
+            actor=request.user,
+            kind=data["kind"],
+            description=data["description"],
+            quantity=data["quantity"],
+            hours=data["hours"],
+            unit_price=data["unit_price"],
+        )
+        return "Work line logged."
+
+    return perform_action(
+        request,
+        number,
+        name="work_form",
+        make_form=lambda sr: WorkLineForm(request.POST, prefix="work"),
+        act=act,
+        anchor="work",
+    )
+
+
+@staff_view(Right.VIEW)
+@require_GET
+def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    """Staff download any attachment of the request, public or internal; never inline."""
+    service_request = staff_request(number)
+    item = get_object_or_404(service_request.thread.attachments.all(), pk=pk)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Benchmark floor --------------------------------------------------------------------
+
+
+def bench_enabled() -> bool:
+    return os.environ.get("PORTICO_BENCH") == "1"
+
+
+@require_GET
+def bench_hello(request: HttpRequest) -> HttpResponse:
+    """The framework floor for ``make bench``: no database, no template. Served only when
+    PORTICO_BENCH=1 (see workspace_urls)."""
+    return HttpResponse(b"hello", content_type="text/plain")

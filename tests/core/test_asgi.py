@@ -1,0 +1,32 @@
+"""The portal served through ASGI (as uvicorn serves it): POSTs pass CSRF, pages render."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_login_post_and_pages_work_through_asgi(foundation):
+    client = AsyncClient(enforce_csrf_checks=True)
+    page = async_to_sync(client.get)("/accounts/login/")
+    assert page.status_code == 200
+    token = page.cookies["csrftoken"].value
+    response = async_to_sync(client.post)(
+        "/accounts/login/",
+        {"login": "alice@acme.example", "password": "portico-demo", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302, response.content[:500]
+    home = async_to_sync(client.get)("/")
+    assert home.status_code == 200
+    assert b"Acme Ltd" in home.content
+
+
+def test_production_mode_asgi_request_knows_its_scheme(foundation, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = AsyncClient()
+    response = async_to_sync(client.get)("/accounts/login/")
+    assert response.status_code == 301
+    secure = async_to_sync(client.get)("/accounts/login/", headers={"X-Forwarded-Proto": "https"})
+    assert secure.status_code == 200
