@@ -40,7 +40,7 @@ def test_switching_persists_in_the_session_and_changes_the_scope(petra_client, f
     assert petra_client.session[SESSION_KEY] == north.pk
 
     page = petra_client.get(reverse("home"))
-    scope = page.wsgi_request.scope
+    scope = page.wsgi_request.portal_scope
     assert scope.organisation == north
     assert scope.organisation_ids == {north.pk}
     assert "Initech North" in page.content.decode()
@@ -68,7 +68,10 @@ def test_carol_cannot_switch_to_acme(carol_client, carol, foundation):
     response = carol_client.post(SWITCH, {"organisation": foundation.acme.pk})
     assert response.status_code == 404
     assert SESSION_KEY not in carol_client.session
-    assert carol_client.get(reverse("home")).wsgi_request.scope.organisation == foundation.globex
+    assert (
+        carol_client.get(reverse("home")).wsgi_request.portal_scope.organisation
+        == foundation.globex
+    )
     assert carol_client.post(SWITCH, {"organisation": "not-a-number"}).status_code == 404
 
 

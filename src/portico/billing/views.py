@@ -40,15 +40,15 @@ EXPORT_HEADER += ["Paid", "Balance"]
 @require_GET
 @portal_view(Function.INVOICES, Right.VIEW)
 def overview(request: PortalRequest) -> HttpResponse:
-    organisation = request.scope.organisation
+    organisation = request.portal_scope.organisation
     assert organisation is not None  # portal_view guarantees an active organisation
     summary = account_summary(organisation)
     payments = (
-        Payment.objects.visible_to(request.scope)
+        Payment.objects.visible_to(request.portal_scope)
         .filter(organisation=organisation)
         .exclude(status=Payment.Status.PENDING)
         .order_by("-created_at", "-id")[:5]
-        if request.scope.can(Function.PAYMENTS, Right.VIEW)
+        if request.portal_scope.can(Function.PAYMENTS, Right.VIEW)
         else []
     )
     return render(
@@ -58,7 +58,7 @@ def overview(request: PortalRequest) -> HttpResponse:
             "summary": summary,
             "payments": payments,
             "can_pay": summary.payments_enabled
-            and request.scope.can(Function.PAYMENTS, Right.CREATE),
+            and request.portal_scope.can(Function.PAYMENTS, Right.CREATE),
         },
     )
 
@@ -69,7 +69,7 @@ def overview(request: PortalRequest) -> HttpResponse:
 def _filtered_invoices(request: PortalRequest) -> tuple[InvoiceFilterForm, Any]:
     form = InvoiceFilterForm(request.GET or None)
     invoices = (
-        Invoice.objects.visible_to(request.scope)
+        Invoice.objects.visible_to(request.portal_scope)
         .select_related("organisation", "account")
         .with_balance()
     )
@@ -81,7 +81,7 @@ def _filtered_invoices(request: PortalRequest) -> tuple[InvoiceFilterForm, Any]:
 def invoice_list(request: PortalRequest) -> HttpResponse:
     form, invoices = _filtered_invoices(request)
     page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
-    organisation = request.scope.organisation
+    organisation = request.portal_scope.organisation
     assert organisation is not None
     sort = form.current_sort
     columns = [
@@ -111,9 +111,9 @@ def invoice_list(request: PortalRequest) -> HttpResponse:
             "headers": headers,
             "summary": summary,
             "show_account": bool(summary.billed_accounts)
-            or len(request.scope.organisation_ids) > 1,
+            or len(request.portal_scope.organisation_ids) > 1,
             "can_pay": summary.payments_enabled
-            and request.scope.can(Function.PAYMENTS, Right.CREATE),
+            and request.portal_scope.can(Function.PAYMENTS, Right.CREATE),
             "filtered": any(
                 request.GET.get(k) for k in ("status", "issued_from", "issued_to", "q")
             ),
@@ -172,7 +172,9 @@ def invoice_export_xlsx(request: PortalRequest) -> HttpResponse:
 
 def _invoice(request: PortalRequest, invoice_number: str) -> Invoice:
     """The invoice if the scope may see it (another customer's number is a 404)."""
-    invoices = Invoice.objects.visible_to(request.scope).select_related("organisation", "account")
+    invoices = Invoice.objects.visible_to(request.portal_scope).select_related(
+        "organisation", "account"
+    )
     try:
         return invoices.with_balance().get(number=invoice_number)
     except Invoice.DoesNotExist as error:
@@ -184,7 +186,9 @@ def _invoice(request: PortalRequest, invoice_number: str) -> Invoice:
 def invoice_detail(request: PortalRequest, invoice_number: str) -> HttpResponse:
     invoice = _invoice(request, invoice_number)
     lines = list(invoice.lines.all())
-    notes = invoice.notes.filter(organisation=request.scope.organisation).select_related("author")
+    notes = invoice.notes.filter(organisation=request.portal_scope.organisation).select_related(
+        "author"
+    )
     allocations = (
         invoice.allocations.filter(payment__status=Payment.Status.SUCCEEDED)
         .select_related("payment")
@@ -195,7 +199,7 @@ def invoice_detail(request: PortalRequest, invoice_number: str) -> HttpResponse:
         tab = "lines"
     parts = [line for line in lines if line.kind == line.Kind.PART]
     labour = [line for line in lines if line.kind == line.Kind.LABOUR]
-    summary = account_summary(request.scope.organisation)  # type: ignore[arg-type]
+    summary = account_summary(request.portal_scope.organisation)  # type: ignore[arg-type]
     return render(
         request,
         "billing/invoice_detail.html",
@@ -210,11 +214,11 @@ def invoice_detail(request: PortalRequest, invoice_number: str) -> HttpResponse:
             "note_form": NoteForm(),
             "allocations": allocations,
             "tab": tab,
-            "can_note": request.scope.can(Function.INVOICES, Right.CREATE),
+            "can_note": request.portal_scope.can(Function.INVOICES, Right.CREATE),
             "can_pay": invoice.status == Invoice.Status.OUTSTANDING
-            and invoice.organisation_id == request.scope.organisation.pk  # type: ignore[union-attr]
+            and invoice.organisation_id == request.portal_scope.organisation.pk  # type: ignore[union-attr]
             and summary.payments_enabled
-            and request.scope.can(Function.PAYMENTS, Right.CREATE),
+            and request.portal_scope.can(Function.PAYMENTS, Right.CREATE),
             "summary": summary,
         },
     )
@@ -247,7 +251,7 @@ def invoice_add_note(request: PortalRequest, invoice_number: str) -> HttpRespons
     if form.is_valid():
         try:
             services.add_note(
-                scope=request.scope,
+                scope=request.portal_scope,
                 actor=request.user,
                 invoice=invoice,
                 body=form.cleaned_data["body"],
@@ -265,13 +269,13 @@ def invoice_add_note(request: PortalRequest, invoice_number: str) -> HttpRespons
 
 
 def _payment_form(request: PortalRequest, data: Any = None) -> PaymentForm:
-    payable = services.payable_invoices(request.scope)
+    payable = services.payable_invoices(request.portal_scope)
     saved = list(
-        SavedPaymentMethod.objects.visible_to(request.scope).filter(
-            organisation=request.scope.organisation, provider=conf.payment_provider_name()
+        SavedPaymentMethod.objects.visible_to(request.portal_scope).filter(
+            organisation=request.portal_scope.organisation, provider=conf.payment_provider_name()
         )
     )
-    organisation = request.scope.organisation
+    organisation = request.portal_scope.organisation
     assert organisation is not None
     settings = services.billing_settings(organisation)
     initial: dict[str, Any] = {
@@ -299,7 +303,7 @@ def _payment_form(request: PortalRequest, data: Any = None) -> PaymentForm:
 @require_http_methods(["GET", "POST"])
 @portal_view(Function.PAYMENTS, Right.CREATE)
 def make_payment(request: PortalRequest) -> HttpResponse:
-    organisation = request.scope.organisation
+    organisation = request.portal_scope.organisation
     assert organisation is not None
     summary = account_summary(organisation)
     if not summary.payments_enabled:
@@ -315,7 +319,7 @@ def make_payment(request: PortalRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             payment = services.make_payment(
-                scope=request.scope,
+                scope=request.portal_scope,
                 actor=request.user,
                 amount=data["amount"],
                 currency=data["currency"],
@@ -364,9 +368,9 @@ def _after_charge(request: PortalRequest, payment: Payment) -> HttpResponse:
 @require_GET
 @portal_view(Function.PAYMENTS, Right.VIEW)
 def payment_detail(request: PortalRequest, payment_id: int) -> HttpResponse:
-    payment = access_object(Payment, request.scope, pk=payment_id)
+    payment = access_object(Payment, request.portal_scope, pk=payment_id)
     allocations = payment.allocations.select_related("invoice").order_by("invoice__due_on", "id")
-    organisation = request.scope.organisation
+    organisation = request.portal_scope.organisation
     assert organisation is not None
     return render(
         request,
@@ -383,14 +387,14 @@ def payment_detail(request: PortalRequest, payment_id: int) -> HttpResponse:
 @portal_view(Function.PAYMENTS, Right.CREATE)
 def payment_confirm(request: PortalRequest, payment_id: int) -> HttpResponse:
     """The sandbox's second step: stands in for the bank's confirmation page."""
-    payment = access_object(Payment, request.scope, pk=payment_id)
+    payment = access_object(Payment, request.portal_scope, pk=payment_id)
     if payment.status != Payment.Status.REQUIRES_ACTION or payment.provider != "sandbox":
         return redirect("billing:payment", payment_id=payment.pk)
     if request.method == "POST":
         approved = request.POST.get("decision") == "approve"
         try:
             payment = services.confirm_payment_action(
-                scope=request.scope, actor=request.user, payment=payment, approved=approved
+                scope=request.portal_scope, actor=request.user, payment=payment, approved=approved
             )
         except services.PaymentRefused as error:
             messages.error(request, str(error))
@@ -404,8 +408,10 @@ def payment_confirm(request: PortalRequest, payment_id: int) -> HttpResponse:
 def payment_return(request: PortalRequest) -> HttpResponse:
     """Back from the provider's page: look the payment up, never trust the query string."""
     waiting = (
-        Payment.objects.visible_to(request.scope)
-        .filter(organisation=request.scope.organisation, status=Payment.Status.REQUIRES_ACTION)
+        Payment.objects.visible_to(request.portal_scope)
+        .filter(
+            organisation=request.portal_scope.organisation, status=Payment.Status.REQUIRES_ACTION
+        )
         .exclude(provider="sandbox")
         .order_by("-created_at")
         .first()
@@ -414,7 +420,7 @@ def payment_return(request: PortalRequest) -> HttpResponse:
         return redirect("billing:overview")
     try:
         payment = services.confirm_payment_action(
-            scope=request.scope, actor=request.user, payment=waiting, approved=True
+            scope=request.portal_scope, actor=request.user, payment=waiting, approved=True
         )
     except services.PaymentRefused as error:
         messages.error(request, str(error))
@@ -428,8 +434,8 @@ def payment_return(request: PortalRequest) -> HttpResponse:
 @require_GET
 @portal_view(Function.PAYMENTS, Right.VIEW)
 def payment_methods(request: PortalRequest) -> HttpResponse:
-    methods = SavedPaymentMethod.objects.visible_to(request.scope).filter(
-        organisation=request.scope.organisation
+    methods = SavedPaymentMethod.objects.visible_to(request.portal_scope).filter(
+        organisation=request.portal_scope.organisation
     )
     return render(
         request,
@@ -437,7 +443,7 @@ def payment_methods(request: PortalRequest) -> HttpResponse:
         {
             "methods": methods,
             "form": CardForm(),
-            "can_manage": request.scope.can(Function.PAYMENTS, Right.CREATE),
+            "can_manage": request.portal_scope.can(Function.PAYMENTS, Right.CREATE),
             "can_save": get_provider().can_save_cards,
         },
     )
@@ -450,15 +456,15 @@ def payment_method_add(request: PortalRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data.get("card"):
         try:
             method = services.save_payment_method(
-                scope=request.scope, actor=request.user, card=form.cleaned_data["card"]
+                scope=request.portal_scope, actor=request.user, card=form.cleaned_data["card"]
             )
         except services.PaymentRefused as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{method} saved.")
             return redirect("billing:payment_methods")
-    methods = SavedPaymentMethod.objects.visible_to(request.scope).filter(
-        organisation=request.scope.organisation
+    methods = SavedPaymentMethod.objects.visible_to(request.portal_scope).filter(
+        organisation=request.portal_scope.organisation
     )
     return render(
         request,
@@ -471,9 +477,11 @@ def payment_method_add(request: PortalRequest) -> HttpResponse:
 @require_POST
 @portal_view(Function.PAYMENTS, Right.CREATE)
 def payment_method_remove(request: PortalRequest, payment_method_id: int) -> HttpResponse:
-    method = access_object(SavedPaymentMethod, request.scope, pk=payment_method_id)
+    method = access_object(SavedPaymentMethod, request.portal_scope, pk=payment_method_id)
     try:
-        services.remove_payment_method(scope=request.scope, actor=request.user, method=method)
+        services.remove_payment_method(
+            scope=request.portal_scope, actor=request.user, method=method
+        )
     except PermissionDenied:
         raise
     except services.PaymentRefused as error:
@@ -487,8 +495,8 @@ def payment_method_remove(request: PortalRequest, payment_method_id: int) -> Htt
 
 
 def _usage(request: PortalRequest) -> tuple[UsagePeriodForm, date, Any]:
-    records = UsageRecord.objects.visible_to(request.scope).filter(
-        organisation=request.scope.organisation
+    records = UsageRecord.objects.visible_to(request.portal_scope).filter(
+        organisation=request.portal_scope.organisation
     )
     current = first_of_month(timezone.localdate())
     periods = sorted(

@@ -32,17 +32,17 @@ ACCOUNTS_SHOWN = 100
 
 def _members(request: PortalRequest) -> Any:
     """Memberships of the active organisation only; a subsidiary's users are managed there."""
-    return Membership.objects.visible_to(request.scope).filter(
-        organisation=request.scope.organisation
+    return Membership.objects.visible_to(request.portal_scope).filter(
+        organisation=request.portal_scope.organisation
     )
 
 
 def _member(request: PortalRequest, pk: int) -> Membership:
     return access_object(
         Membership,
-        request.scope,
+        request.portal_scope,
         pk=pk,
-        organisation=request.scope.organisation,
+        organisation=request.portal_scope.organisation,
     )
 
 
@@ -60,11 +60,13 @@ def users(request: PortalRequest) -> HttpResponse:
             Q(user__email__icontains=query) | Q(user__full_name__icontains=query)
         )
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    can_amend = request.scope.can(Function.USERS, Right.AMEND)
+    can_amend = request.portal_scope.can(Function.USERS, Right.AMEND)
     for membership in page:
         membership.is_self = membership.user_id == request.user.pk
         membership.can_manage = can_amend and (
-            services.manage_refusal(actor=request.user, scope=request.scope, membership=membership)
+            services.manage_refusal(
+                actor=request.user, scope=request.portal_scope, membership=membership
+            )
             is None
         )
     return render(
@@ -73,14 +75,14 @@ def users(request: PortalRequest) -> HttpResponse:
         {
             "page": page,
             "query": query,
-            "can_invite": request.scope.can(Function.USERS, Right.CREATE),
+            "can_invite": request.portal_scope.can(Function.USERS, Right.CREATE),
         },
     )
 
 
 @portal_view(Function.USERS, Right.CREATE)
 def invite_user(request: PortalRequest) -> HttpResponse:
-    scope = request.scope
+    scope = request.portal_scope
     if request.method == "POST" and request.POST.get("action") == "apply_role":
         form: GrantForm = InviteForm.prefilled(request.POST, scope=scope)
     elif request.method == "POST":
@@ -110,7 +112,7 @@ def invite_user(request: PortalRequest) -> HttpResponse:
 
 @portal_view(Function.USERS, Right.AMEND)
 def edit_member(request: PortalRequest, pk: int) -> HttpResponse:
-    scope = request.scope
+    scope = request.portal_scope
     membership = _member(request, pk)
     refusal = services.manage_refusal(actor=request.user, scope=scope, membership=membership)
     if request.method == "POST" and request.POST.get("action") == "apply_role":
@@ -140,11 +142,13 @@ def edit_member(request: PortalRequest, pk: int) -> HttpResponse:
 def remove_member(request: PortalRequest, pk: int) -> HttpResponse:
     membership = _member(request, pk)
     refusal = services.manage_refusal(
-        actor=request.user, scope=request.scope, membership=membership
+        actor=request.user, scope=request.portal_scope, membership=membership
     )
     if request.method == "POST":
         try:
-            services.remove_member(actor=request.user, scope=request.scope, membership=membership)
+            services.remove_member(
+                actor=request.user, scope=request.portal_scope, membership=membership
+            )
         except services.MemberError as error:
             refusal = str(error)
         else:
@@ -162,7 +166,9 @@ def remove_member(request: PortalRequest, pk: int) -> HttpResponse:
 def resend_welcome(request: PortalRequest, pk: int) -> HttpResponse:
     membership = _member(request, pk)
     try:
-        services.resend_welcome(actor=request.user, scope=request.scope, membership=membership)
+        services.resend_welcome(
+            actor=request.user, scope=request.portal_scope, membership=membership
+        )
     except services.MemberError as error:
         messages.error(request, str(error))
     else:

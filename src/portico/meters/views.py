@@ -45,7 +45,7 @@ POSTED_VALUE = re.compile(r"^m(\d+)-value$")
 @require_GET
 def index(request: PortalRequest) -> HttpResponse:
     """Where readings are due, every visible site with meters, and a machine finder."""
-    scope = request.scope
+    scope = request.portal_scope
     due = readings_due_for(scope)
     due_ids = {d.site_id for d in due}
     retired = Q(assets__status=Asset.Status.RETIRED)
@@ -115,7 +115,7 @@ class Machine:
 
 def grid_meters(request: PortalRequest) -> QuerySet[Meter]:
     return (
-        Meter.objects.visible_to(request.scope)
+        Meter.objects.visible_to(request.portal_scope)
         .exclude(asset__status=Asset.Status.RETIRED)
         .select_related("asset", "asset__product_model", "meter_type")
         .order_by(
@@ -162,7 +162,7 @@ def _save_posted(request: PortalRequest, meters: QuerySet[Meter]) -> dict[int, G
                 read_at=form.read_at(),
                 actor=request.user,
                 confirm=form.is_confirmed(),
-                scope=request.scope,
+                scope=request.portal_scope,
             )
             row.outcome, row.message = result.outcome, result.message
             if result.outcome == Outcome.CAUTION:
@@ -174,7 +174,7 @@ def _save_posted(request: PortalRequest, meters: QuerySet[Meter]) -> dict[int, G
 
 
 def _grid(request: PortalRequest, meters: QuerySet[Meter], context: dict[str, Any]) -> HttpResponse:
-    can_enter = request.scope.can(Function.METERS, Right.CREATE)
+    can_enter = request.portal_scope.can(Function.METERS, Right.CREATE)
     results: dict[int, GridRow] = {}
     saved: set[int] = set()
     if request.method == "POST":
@@ -236,7 +236,7 @@ def _grid(request: PortalRequest, meters: QuerySet[Meter], context: dict[str, An
 @require_http_methods(["GET", "POST"])
 def site_grid(request: PortalRequest, site_id: int) -> HttpResponse:
     """Every meter of every visible machine at one site, in one form (M1)."""
-    site = access_object(Site, request.scope, pk=site_id)
+    site = access_object(Site, request.portal_scope, pk=site_id)
     return _grid(
         request,
         grid_meters(request).filter(asset__site=site),
@@ -249,7 +249,7 @@ def site_grid(request: PortalRequest, site_id: int) -> HttpResponse:
 def asset_grid(request: PortalRequest, asset_id: int) -> HttpResponse:
     """The meters of one machine (M1)."""
     asset = get_object_or_404(
-        Asset.objects.visible_to(request.scope).select_related("site", "product_model"),
+        Asset.objects.visible_to(request.portal_scope).select_related("site", "product_model"),
         pk=asset_id,
     )
     return _grid(
@@ -269,7 +269,7 @@ def asset_grid(request: PortalRequest, asset_id: int) -> HttpResponse:
 
 def visible_meter(request: PortalRequest, meter_id: int) -> Meter:
     return get_object_or_404(
-        Meter.objects.visible_to(request.scope).select_related(
+        Meter.objects.visible_to(request.portal_scope).select_related(
             "asset", "asset__site", "asset__product_model", "meter_type"
         ),
         pk=meter_id,
@@ -297,7 +297,7 @@ def history(request: PortalRequest, meter_id: int) -> HttpResponse:
             "meter": meter,
             "asset": meter.asset,
             "page": page,
-            "can_enter": request.scope.can(Function.METERS, Right.CREATE),
+            "can_enter": request.portal_scope.can(Function.METERS, Right.CREATE),
         },
     )
 
