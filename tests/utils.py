@@ -141,6 +141,10 @@ EXEMPTIONS = [
         view="portico.core.views.branding_css",
     ),
     Exemption(
+        reason="the provider's logo: public, shown on the login page, holds no customer data",
+        view="portico.core.views.branding_logo",
+    ),
+    Exemption(
         reason="load balancer health check: public, answers only 'ok'",
         view="portico.core.views.healthz",
     ),
@@ -158,10 +162,6 @@ EXEMPTIONS = [
         reason="Stripe's webhook: machine to machine, trusted only through its HMAC signature",
         view="portico.billing.webhooks.stripe_webhook",
         token_protected=True,
-    ),
-    Exemption(
-        reason="uploaded files, served by Django only with DEBUG on (development)",
-        view="django.views.static.serve",
     ),
 ]
 

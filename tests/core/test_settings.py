@@ -44,6 +44,7 @@ def test_production_settings_pass_deploy_check(tmp_path):
         "ALLOWED_HOSTS": "portal.example.com",
         "PORTICO_VAR_DIR": str(tmp_path),
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process
     result = subprocess.run(
         [sys.executable, "-m", "portico.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

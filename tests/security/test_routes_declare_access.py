@@ -6,6 +6,7 @@ that the real URL configuration is clean and that the walker catches a view that
 
 from __future__ import annotations
 
+import pytest
 from django.http import HttpResponse
 from django.urls import include, path, re_path
 from django.views import View
@@ -41,9 +42,9 @@ def test_the_walker_sees_the_portal_and_every_exemption_is_used():
     routes = list(walk())
     assert {"home", "profile", "customers:change_account"} <= {r.name for r in portal_routes()}
     unused = [e.reason for e in EXEMPTIONS if not any(e.covers(r) for r in routes)]
-    # The media route exists only with DEBUG on; every other exemption must still be needed,
-    # so the list cannot grow stale and quietly cover something new.
-    assert [u for u in unused if "DEBUG" not in u] == []
+    # Every exemption must still be needed, so the list cannot grow stale and quietly cover
+    # something new.
+    assert unused == []
 
 
 def test_exemptions_cover_only_what_they_name():
@@ -115,7 +116,15 @@ def test_walker_collects_names_kwargs_and_declarations_through_includes():
     assert routes["class_declared"].portal_access == (SIGNED_IN, Right.VIEW)
 
 
-def test_a_typo_in_a_declaration_is_reported():
-    typo = portal_view("invoice", Right.VIEW)(forgetful_view)
-    routes = list(walk([path("typo/", typo, name="typo")]))
-    assert len(invalid_declarations(routes)) == 1
+def test_a_typo_in_a_declaration_fails_when_the_module_loads():
+    with pytest.raises(ValueError, match="unknown function 'invoice'"):
+        portal_view("invoice", Right.VIEW)
+
+
+def test_a_hand_set_declaration_with_a_typo_is_reported():
+    forgetful_view.portal_access = ("invoice", Right.VIEW)  # type: ignore[attr-defined]
+    try:
+        routes = list(walk([path("typo/", forgetful_view, name="typo")]))
+        assert len(invalid_declarations(routes)) == 1
+    finally:
+        del forgetful_view.portal_access  # type: ignore[attr-defined]
