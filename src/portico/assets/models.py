@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -107,9 +110,42 @@ class Supply(models.Model):
         return f"{self.item_code} {self.description}"
 
 
+class WarrantyState(models.TextChoices):
+    """The warranty filter of the assets page (E3)."""
+
+    IN_WARRANTY = "in", "In warranty"
+    EXPIRED = "expired", "Expired"
+    UNKNOWN = "unknown", "Unknown"
+
+
+# A warranty ending within this many days shows a caution badge.
+WARRANTY_ENDING_SOON_DAYS = 30
+
+
 class AssetQuerySet(ScopedQuerySet):
     organisation_field = "organisation"
     site_field = "site"
+
+    def with_warranty(self, state: str, today: date | None = None) -> Self:
+        today = today or timezone.localdate()
+        if state == WarrantyState.IN_WARRANTY:
+            return self.filter(warranty_ends_on__gte=today)
+        if state == WarrantyState.EXPIRED:
+            return self.filter(warranty_ends_on__lt=today)
+        if state == WarrantyState.UNKNOWN:
+            return self.filter(warranty_ends_on__isnull=True)
+        return self
+
+    def search(self, text: str) -> Self:
+        """Serial number, asset tag or location containing the text (E3)."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(serial_number__icontains=text)
+            | models.Q(asset_tag__icontains=text)
+            | models.Q(location__icontains=text)
+        )
 
 
 class Asset(models.Model):
@@ -165,6 +201,14 @@ class Asset(models.Model):
     def __str__(self) -> str:
         return f"{self.product_model} ({self.serial_number})"
 
+    def clean(self) -> None:
+        if (
+            self.site_id
+            and self.organisation_id
+            and self.site.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"site": "The site must belong to the machine's organisation."})
+
     @property
     def is_under_warranty(self) -> bool:
         return self.warranty_ends_on is not None and self.warranty_ends_on >= timezone.localdate()
@@ -177,6 +221,38 @@ class Asset(models.Model):
         return (
             "In warranty" if self.warranty_ends_on >= timezone.localdate() else "Warranty expired"
         )
+
+    @property
+    def warranty_badge(self) -> str:
+        """Badge modifier for the warranty status: green in warranty, amber ending soon."""
+        days = self.warranty_days_left()
+        if days is None or days < 0:
+            return "cancelled"
+        return "caution" if days <= WARRANTY_ENDING_SOON_DAYS else "done"
+
+    @property
+    def warranty_short(self) -> str:
+        days = self.warranty_days_left()
+        if days is None:
+            return "Unknown"
+        if days < 0:
+            return "Expired"
+        return "Ends soon" if days <= WARRANTY_ENDING_SOON_DAYS else "In warranty"
+
+    @property
+    def needs_own_supply_route(self) -> bool:
+        """Supplies come automatically or from on-site stock, so items may be missing (E5)."""
+        return self.replenishment != self.Replenishment.CUSTOMER
+
+    def warranty_from_purchase(self) -> date | None:
+        """The end of the model's standard warranty counted from the purchase date (E4)."""
+        if self.purchased_on is None:
+            return None
+        months = self.product_model.warranty_months
+        year = self.purchased_on.year + (self.purchased_on.month - 1 + months) // 12
+        month = (self.purchased_on.month - 1 + months) % 12 + 1
+        day = min(self.purchased_on.day, calendar.monthrange(year, month)[1])
+        return date(year, month, day) - timedelta(days=1)
 
     def warranty_days_left(self, today: date | None = None) -> int | None:
         if self.warranty_ends_on is None:

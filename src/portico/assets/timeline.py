@@ -8,7 +8,7 @@ for a function the scope may not view.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -28,6 +28,8 @@ class TimelineEvent:
     url: str | None = None
     badge: str = ""  # badge modifier: "", "waiting", "done", "cancelled", "rejected", "caution"
     badge_label: str = ""
+    # A fact known only to the day (installed, purchased): shown as a date, not a time.
+    all_day: bool = False
 
 
 Provider = Callable[["Asset", "Scope", int], Iterable[TimelineEvent]]
@@ -40,9 +42,14 @@ def timeline_provider(provider: Provider) -> Provider:
     return provider
 
 
-def asset_timeline(asset: Asset, scope: Scope, limit: int = 50) -> list[TimelineEvent]:
-    """The newest ``limit`` events from every provider, newest first."""
-    streams = [list(provider(asset, scope, limit)) for provider in _providers]
+def asset_timeline(
+    asset: Asset, scope: Scope, limit: int = 50, kinds: Collection[str] | None = None
+) -> list[TimelineEvent]:
+    """The newest ``limit`` events from every provider, newest first (only ``kinds`` if given)."""
+    streams = [
+        [e for e in provider(asset, scope, limit) if kinds is None or e.kind in kinds]
+        for provider in _providers
+    ]
     merged = heapq.merge(
         *[sorted(s, key=lambda e: e.when, reverse=True) for s in streams],
         key=lambda e: e.when,

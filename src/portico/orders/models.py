@@ -23,6 +23,9 @@ class SupplyOrder(models.Model):
         DELIVERED = "delivered", "Delivered"
         CANCELLED = "cancelled", "Cancelled"
 
+    # Badge modifier per status: open states blue (""), delivered green, cancelled grey.
+    BADGES: dict[str, str] = {Status.DELIVERED: "done", Status.CANCELLED: "cancelled"}
+
     # Which status may follow which: the only way to change one is orders.services.
     TRANSITIONS: dict[str, set[str]] = {
         Status.SUBMITTED: {Status.CONFIRMED, Status.CANCELLED},
@@ -47,6 +50,9 @@ class SupplyOrder(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.TextField(blank=True, max_length=2000)
+    # Kept on the order (lines do not change once placed) so lists sort and show it without sums.
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    currency = models.CharField(max_length=3, default="GBP")
     # Set from the form's one-time key so a double submit creates one order.
     submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -56,13 +62,24 @@ class SupplyOrder(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organisation", "status", "-created_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "status", "-created_at"]),
+            models.Index(fields=["organisation", "-created_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.number
 
     def can_become(self, status: str) -> bool:
         return status in self.TRANSITIONS.get(self.status, set())
+
+    @property
+    def badge(self) -> str:
+        return self.BADGES.get(self.status, "")
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.TRANSITIONS.get(self.status))
 
 
 class OrderLine(models.Model):
@@ -99,6 +116,22 @@ class OrderStatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.order} → {self.to_status}"
 
+    @staticmethod
+    def _label(status: str) -> str:
+        return SupplyOrder.Status(status).label if status in SupplyOrder.Status.values else status
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)
+
+    @property
+    def badge(self) -> str:
+        return SupplyOrder.BADGES.get(self.to_status, "")
+
 
 class ItemRequestQuerySet(ScopedQuerySet):
     organisation_field = "organisation"
@@ -120,11 +153,18 @@ class ItemRequest(models.Model):
     message = models.TextField(max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ItemRequestQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Item request for {self.asset}"
+
+    @property
+    def is_handled(self) -> bool:
+        return self.handled_at is not None
