@@ -177,7 +177,7 @@ def test_sam_creates_organisation_site_and_user_who_gets_a_working_welcome_link(
     assert response.status_code == 302
     home = client.get(reverse("home"))
     assert home.wsgi_request.user == wes
-    assert home.wsgi_request.scope.organisation == umbrella
+    assert home.wsgi_request.portal_scope.organisation == umbrella
     assert client.get(path).status_code == 400  # the link works once
 
 
