@@ -7,6 +7,8 @@ dana: individual (B2C) customer                sam: provider staff
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -26,9 +28,22 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    cache.clear()
+    shared = settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    if shared:
+        # Redis is shared by the parallel test workers: give each test its own key space
+        # instead of flushing the database under the other workers' feet.
+        settings.CACHES = {
+            "default": {
+                **settings.CACHES["default"],
+                "KEY_PREFIX": f"t{uuid.uuid4().hex}",
+                "TIMEOUT": 600,
+            }
+        }
+    else:
+        cache.clear()
     yield
-    cache.clear()
+    if not shared:
+        cache.clear()
 
 
 @pytest.fixture
