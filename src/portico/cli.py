@@ -57,6 +57,10 @@ def run(args: Sequence[str]) -> int:
             "--no-server-header",
         ]
     )
+    from django.conf import settings
+
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        print(f"E-mails are written to {settings.EMAIL_FILE_PATH}/ (set EMAIL_URL to send them).")
     print(f"\nPortico is running on http://{host}:{port}/  (Ctrl-C stops it)\n", flush=True)
     processes = [server, worker]
 

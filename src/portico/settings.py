@@ -269,9 +269,10 @@ if EMAIL_URL.startswith(("smtp://", "smtps://")):
     EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
     EMAIL_USE_SSL = _mail.scheme == "smtps"
     EMAIL_USE_TLS = "tls=1" in (_mail.query or "")
-elif EMAIL_URL == "console://" or not EMAIL_URL:
+elif EMAIL_URL == "console://":
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
+    # Embedded default: every e-mail is written as a file under var/mail/ to read at leisure.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env("PORTICO_FROM_EMAIL", "Portico <portal@provider.example>")

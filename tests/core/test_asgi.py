@@ -30,3 +30,27 @@ def test_production_mode_asgi_request_knows_its_scheme(foundation, settings):
     assert response.status_code == 301
     secure = async_to_sync(client.get)("/accounts/login/", headers={"X-Forwarded-Proto": "https"})
     assert secure.status_code == 200
+
+
+def test_csv_export_streams_through_asgi_in_chunks(foundation, alice):
+    from portico.accounts.models import LoginAttempt
+    from portico.core.exports import CHUNK_LINES
+
+    LoginAttempt.objects.bulk_create(
+        LoginAttempt(user=alice, email=alice.email, succeeded=i % 2 == 0, ip_address="10.0.0.1")
+        for i in range(CHUNK_LINES * 2 + 7)
+    )
+    client = AsyncClient()
+    client.force_login(alice)
+    response = async_to_sync(client.get)("/accounts/profile/logins.csv")
+    assert response.status_code == 200
+    assert response.is_async
+
+    async def collect() -> list[bytes]:
+        return [chunk async for chunk in response.streaming_content]
+
+    chunks = async_to_sync(collect)()
+    assert len(chunks) >= 3
+    lines = b"".join(chunks).decode("utf-8-sig").splitlines()
+    assert lines[0] == "Time (UTC),Outcome,IP address,Device"
+    assert sum(",10.0.0.1," in line for line in lines) == CHUNK_LINES * 2 + 7

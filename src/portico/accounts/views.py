@@ -54,7 +54,12 @@ def login_history_csv(request: PortalRequest) -> StreamingHttpResponse:
         ]
         for a in attempts.iterator(chunk_size=500)
     )
-    return stream_csv("login-history.csv", ["Time (UTC)", "Outcome", "IP address", "Device"], rows)
+    return stream_csv(
+        "login-history.csv",
+        ["Time (UTC)", "Outcome", "IP address", "Device"],
+        rows,
+        request=request,
+    )
 
 
 @never_cache

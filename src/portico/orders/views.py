@@ -186,7 +186,7 @@ def order_export_csv(request: PortalRequest) -> StreamingHttpResponse:
         [row[0], timezone.localtime(row[1]).strftime("%Y-%m-%d %H:%M"), *row[2:]]
         for row in _export_rows(orders)
     )
-    return stream_csv("orders.csv", EXPORT_HEADER, rows)
+    return stream_csv("orders.csv", EXPORT_HEADER, rows, request=request)
 
 
 @require_safe
