@@ -13,20 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.journeys import CHROMIUM_ARGS
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM would otherwise
 # refuse to run from it (SynchronousOnlyOperation) in fixtures and assertions.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 5_000
+TIMEOUT_MS = 10_000
 
 
 # Module scope, not session: only one sync Playwright may run in a thread at a time, so each

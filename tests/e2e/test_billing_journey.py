@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from portico.billing.models import Invoice, Payment
 from portico.billing.providers.sandbox import SUCCESS_CARD
@@ -23,41 +21,8 @@ from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-
-@pytest.fixture(scope="module")
-def billing_browser() -> Iterator:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("No `chromium` on the PATH (apt-get install chromium).", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def billing_page(billing_browser, live_server, transactional_db) -> Iterator[Page]:
-    context = billing_browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def test_alice_filters_downloads_and_pays_the_oldest_invoice(billing_page, foundation):
-    page = billing_page
+def test_alice_filters_downloads_and_pays_the_oldest_invoice(page, foundation):
     oldest = issue(foundation, amounts=("100.00",), days_ago=45)  # 120.00, overdue
     newer = issue(foundation, amounts=("200.00",), days_ago=5)  # 240.00
     paid = issue(foundation, amounts=("10.00",), days_ago=80)

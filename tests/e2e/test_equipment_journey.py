@@ -15,20 +15,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portico.orders.models import SupplyOrder
-from tests.conftest import PASSWORD
+from tests.e2e.journeys import log_in
 from tests.equipment_fixtures import catalogue, equipment  # noqa: F401  (shared fixtures)
 
 pytestmark = pytest.mark.browser
 
 ORDER_NUMBER = re.compile(r"ORD-\d+")
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^\s*Email")).fill(email)
-    page.get_by_label(re.compile(r"^\s*Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
 
 
 def test_bob_orders_two_supplies_for_a_leeds_machine(page: Page, bob, equipment):  # noqa: F811

@@ -8,17 +8,11 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.conftest import PASSWORD
+from tests.e2e.journeys import log_in
 
 pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "Sturdy-Lantern-2931"
-
-
-def log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^\s*Email")).fill(email)
-    page.get_by_label(re.compile(r"^\s*Password")).fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def open_account_menu(page: Page) -> Locator:

@@ -4,60 +4,22 @@ implausible one a caution that he corrects (M1, M2)."""
 from __future__ import annotations
 
 import os
-import re
-import shutil
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.journeys import log_in
 
 # Playwright's sync API runs an event loop in this thread; the ORM must still be usable.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 5_000
 SERIAL = "LW-E2E-1"
 LAST_MONO = 40_000
 LAST_COLOUR = 8_000
-
-
-@pytest.fixture(scope="module")
-def meters_browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("No `chromium` on the PATH (apt-get install chromium).", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def meters_page(meters_browser, live_server, transactional_db) -> Iterator[Page]:
-    context = meters_browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -88,15 +50,7 @@ def leeds_copier(foundation):
     return meters
 
 
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^\s*Email")).fill(email)
-    page.get_by_label(re.compile(r"^\s*Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def test_bob_enters_readings_and_corrects_a_caution(meters_page: Page, bob, leeds_copier):
-    page = meters_page
+def test_bob_enters_readings_and_corrects_a_caution(page: Page, bob, leeds_copier):
     mono, colour = leeds_copier["Mono"], leeds_copier["Colour"]
     log_in(page, "bob@acme.example")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Meters").click()

@@ -19,8 +19,8 @@ from playwright.sync_api import Page, expect
 from portico.service import services
 from portico.service.models import Recommendation, ServiceRequest
 from portico.threads.models import Entry, Visibility
-from tests.conftest import PASSWORD
 from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.journeys import log_in
 from tests.equipment_fixtures import catalogue, equipment  # noqa: F401  (shared fixtures)
 
 pytestmark = pytest.mark.browser
@@ -53,14 +53,6 @@ def agent_page(browser, live_server, transactional_db) -> Iterator[Page]:
     context.set_default_navigation_timeout(TIMEOUT_MS)
     yield context.new_page()
     context.close()
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^\s*Email")).fill(email)
-    page.get_by_label(re.compile(r"^\s*Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log in")).to_have_count(0)
 
 
 def test_request_from_a_machine_to_an_approved_recommendation_and_a_csv(

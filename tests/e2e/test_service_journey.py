@@ -11,11 +11,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 import csv
 import io
 import re
-import shutil
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from portico.service.models import Recommendation, ServiceRequest
 from portico.service.services import (
@@ -24,58 +22,15 @@ from portico.service.services import (
     change_state,
     comment_on_request,
 )
-from tests.conftest import PASSWORD
+from tests.e2e.journeys import log_in
 from tests.service.factories import PNG, machine
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def service_browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("No `chromium` on the PATH (apt-get install chromium).", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def service_page(service_browser, live_server, transactional_db) -> Iterator[Page]:
-    context = service_browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^\s*Email")).fill(email)
-    page.get_by_label(re.compile(r"^\s*Password")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
-
 
 def test_alice_raises_a_request_sam_recommends_alice_approves_and_exports(
-    service_page, foundation, alice, sam, tmp_path
+    page, foundation, alice, sam, tmp_path
 ):
-    page = service_page
     copier = machine(foundation.acme, foundation.acme_sites[2], "E2E-SN-42", tag="ACME-42")
     photo = tmp_path / "display.png"
     photo.write_bytes(PNG)

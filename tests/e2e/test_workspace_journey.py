@@ -8,21 +8,15 @@ import re
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from portico.service import services
 from portico.service.models import Recommendation
 from portico.threads.models import Entry, Visibility
 from tests.conftest import PASSWORD
+from tests.e2e.journeys import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile(r"^\s*Email")).fill(email)
-    page.get_by_label(re.compile(r"^\s*Password")).fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_sam_replies_and_recommends_in_the_workspace(page, foundation, alice, sam, screenshot):
