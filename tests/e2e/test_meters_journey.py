@@ -3,7 +3,6 @@ implausible one a caution that he corrects (M1, M2)."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -11,9 +10,6 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.e2e.journeys import log_in
-
-# Playwright's sync API runs an event loop in this thread; the ORM must still be usable.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = pytest.mark.browser
 

@@ -3,11 +3,6 @@ and the export of the filtered list — in headless Chromium, by the labels a pe
 
 from __future__ import annotations
 
-import os
-
-# Playwright's sync API runs an event loop in this thread; the ORM must still be usable.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 import csv
 import io
 import re

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest
 from playwright.sync_api import expect
