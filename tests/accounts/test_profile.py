@@ -78,3 +78,11 @@ def test_invalid_post_does_not_leak_into_the_page_header(alice_client, alice):
 
 def test_profile_needs_login(client):
     assert client.get("/accounts/profile/")["Location"].startswith("/accounts/login/")
+
+
+def test_profile_links_payment_methods_only_with_the_payments_right(alice_client, bob_client):
+    from django.urls import reverse
+
+    link = reverse("billing:payment_methods").encode()
+    assert link in alice_client.get(reverse("profile")).content
+    assert link not in bob_client.get(reverse("profile")).content

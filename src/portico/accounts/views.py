@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from portico.core.access import PortalRequest, portal_view
 from portico.core.exports import stream_csv
-from portico.core.rights import SIGNED_IN
+from portico.core.rights import SIGNED_IN, Function, Right
 
 from . import services
 from .forms import ProfileForm, WelcomePasswordForm
@@ -31,6 +31,7 @@ def profile(request: PortalRequest) -> HttpResponse:
         "has_two_factor": services.has_two_factor(request.user),
         # The newest success is this session; the one before tells the user something.
         "previous_login": next(iter(successes[1:2]), None),
+        "payments_right": request.portal_scope.can(Function.PAYMENTS, Right.VIEW),
     }
     return render(request, "accounts/profile.html", context)
 
