@@ -14,6 +14,8 @@ DEFAULT_LABELS: dict[str, str] = {
     "nav_documents": "Documents",
     "nav_kb": "Knowledge base",
     "nav_users": "Users",
+    "nav_queue": "Request queue",
+    "nav_backoffice": "Back office",
     # buttons and menu entries
     "change_account": "Change account",
     "profile": "Profile",

@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 
 from .branding import label
 from .models import Branding
-from .rights import Function, Right
+from .rights import STAFF, Function, Right
 
 # (label key, url name, function needed to see it); the url may not exist yet.
 NAVIGATION: list[tuple[str, str, str | None]] = [
@@ -23,6 +23,9 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
     ("nav_documents", "documents:list", Function.DOCUMENTS),
     ("nav_kb", "kb:list", Function.KB),
     ("nav_users", "customers:users", Function.USERS),
+    # Provider staff: the agents' workspace and the back office.
+    ("nav_queue", "workspace:queue", STAFF),
+    ("nav_backoffice", "admin:index", STAFF),
 ]
 
 
@@ -30,7 +33,10 @@ def navigation(request: HttpRequest, labels: dict[str, str]) -> list[dict[str, A
     scope = getattr(request, "portal_scope", None)
     items = []
     for key, url_name, function in NAVIGATION:
-        if function is not None and (scope is None or not scope.can(function, Right.VIEW)):
+        if function == STAFF:
+            if not request.user.is_staff:
+                continue
+        elif function is not None and (scope is None or not scope.can(function, Right.VIEW)):
             continue
         try:
             url = reverse(url_name)

@@ -1,0 +1,26 @@
+"""The navigation shows only what the user may use."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def nav_links(client) -> str:
+    html = client.get(reverse("home")).content.decode()
+    return html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+
+
+def test_staff_see_the_request_queue_and_back_office(sam_client):
+    nav = nav_links(sam_client)
+    assert reverse("workspace:queue") in nav
+    assert reverse("admin:index") in nav
+
+
+def test_customers_see_their_functions_and_no_staff_links(alice_client, bob_client):
+    alice_nav = nav_links(alice_client)
+    assert reverse("workspace:queue") not in alice_nav
+    assert reverse("customers:users") in alice_nav
+    bob_nav = nav_links(bob_client)
+    assert reverse("customers:users") not in bob_nav  # bob holds no users right
+    assert reverse("billing:invoices") in bob_nav  # view-only invoices
