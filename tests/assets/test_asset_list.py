@@ -7,9 +7,13 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from portico.assets import views as asset_views
+from portico.core.paginators import CappedCountPaginator
 from tests.equipment_fixtures import make_asset
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +141,25 @@ def test_exports_neutralise_formulas(alice_client, equipment):
     location = sheet.cell(row=2, column=6)
     assert location.data_type == "s"
     assert location.value.startswith("'=HYPERLINK")
+
+
+def test_asset_list_counts_a_bounded_number_of_machines(alice_client, equipment, monkeypatch):
+    url = reverse("assets:list")
+    exact = alice_client.get(url).content.decode()
+    monkeypatch.setattr(asset_views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(CappedCountPaginator, "count_limit", 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.get(url, {"sort": "serial"})
+    counts = [q["sql"] for q in queries.captured_queries if "assets_asset" in q["sql"]]
+    counts = [sql for sql in counts if sql.startswith("SELECT COUNT(*)")]
+    last = alice_client.get(url, {"sort": "serial", "page": "4"})
+
+    assert "4 machines" in exact
+    assert "More than 2 machines" in response.content.decode()
+    assert serials(response) == ["BRS-COLOUR"] and 'rel="next"' in response.content.decode()
+    assert len(counts) == 1 and "LIMIT 3)" in counts[0]  # a bounded subquery, not the table
+    assert serials(last) == ["LEEDS-MONO"] and "4 machines" in last.content.decode()
 
 
 def test_asset_list_query_count_does_not_grow_with_machines(

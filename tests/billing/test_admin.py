@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portico.billing.models import Invoice, Payment
@@ -110,3 +112,87 @@ def test_sam_records_an_offline_payment(foundation, sam_client):
 
 def test_customers_cannot_reach_billing_admin(foundation, alice_client):
     assert alice_client.get(reverse("admin:billing_invoice_changelist")).status_code == 404
+
+
+def test_offline_payment_form_lists_only_the_chosen_organisations_open_invoices(
+    foundation, sam_client
+):
+    acme_invoice = issue(foundation)
+    globex_invoice = issue(foundation, foundation.globex)
+    url = reverse("admin:billing_payment_add")
+
+    blank = sam_client.get(url).content.decode()
+    for_acme = sam_client.get(url, {"organisation": foundation.acme.pk}).content.decode()
+
+    assert acme_invoice.number not in blank and globex_invoice.number not in blank
+    assert "Show open invoices" in blank
+    assert acme_invoice.number in for_acme
+    assert globex_invoice.number not in for_acme
+
+
+def test_show_open_invoices_reloads_the_form_for_the_organisation(foundation, sam_client):
+    response = sam_client.post(
+        reverse("admin:billing_payment_add"),
+        {"organisation": foundation.acme.pk, "amount": "120.00", "_show_invoices": "1"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"{reverse('admin:billing_payment_add')}?organisation={foundation.acme.pk}&amount=120.00"
+    )
+    assert not Payment.objects.exists()
+
+
+def test_offline_payment_refuses_another_organisations_invoice(foundation, sam_client):
+    issue(foundation)
+    globex_invoice = issue(foundation, foundation.globex)
+
+    response = sam_client.post(
+        reverse("admin:billing_payment_add"),
+        {
+            "organisation": foundation.acme.pk,
+            "amount": "120.00",
+            "currency": "GBP",
+            "method": "bank_transfer",
+            "received_on": "2026-01-10",
+            "invoices": [globex_invoice.pk],
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Payment.objects.exists()
+    assert with_balance(globex_invoice).status == "outstanding"
+
+
+def test_offline_payment_pays_the_invoices_picked(foundation, sam_client):
+    older = issue(foundation, days_ago=40)
+    picked = issue(foundation, days_ago=5)
+
+    response = sam_client.post(
+        reverse("admin:billing_payment_add"),
+        {
+            "organisation": foundation.acme.pk,
+            "amount": "120.00",
+            "currency": "GBP",
+            "method": "bank_transfer",
+            "received_on": "2026-01-10",
+            "invoices": [picked.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    assert with_balance(picked).status == "paid"
+    assert with_balance(older).status == "outstanding"
+
+
+def test_usage_changelist_runs_no_distinct_over_the_usage_table(foundation, sam_client):
+    with CaptureQueriesContext(connection) as queries:
+        response = sam_client.get(reverse("admin:billing_usagerecord_changelist"))
+
+    assert response.status_code == 200
+    assert not [
+        q["sql"]
+        for q in queries.captured_queries
+        if "DISTINCT" in q["sql"].upper() and "billing_usagerecord" in q["sql"]
+    ]

@@ -8,12 +8,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from portico.billing import services
+from portico.billing import views as billing_views
 from portico.billing.models import Invoice, InvoiceNote, UsageRecord
+from portico.core.access import build_scope
+from portico.core.paginators import CappedCountPaginator
 from tests.billing.helpers import issue, service_invoice
 from tests.utils import changed_tables, database_fingerprint
 
@@ -139,6 +145,19 @@ def test_notes_are_added_and_seen_only_by_the_own_organisation(
     assert changed_tables(before, database_fingerprint()) == []
 
 
+def test_add_note_refuses_an_invoice_the_scope_cannot_see(foundation, alice):
+    globex_invoice = issue(foundation, foundation.globex)
+    before = database_fingerprint()
+
+    with pytest.raises(PermissionDenied):
+        services.add_note(
+            scope=build_scope(alice), actor=alice, invoice=globex_invoice, body="Acme was here"
+        )
+
+    assert changed_tables(before, database_fingerprint()) == []
+    assert not InvoiceNote.objects.exists()
+
+
 def test_notes_of_a_parent_are_not_shown_to_the_child_account(foundation, petra_client):
     north = foundation.initech_north
     invoice = issue(foundation, foundation.initech, account=north)
@@ -251,6 +270,50 @@ def test_usage_shows_the_current_period_and_past_ones(foundation, alice_client):
     assert "OLD-1" not in current and "Globex" not in current
     assert "OLD-1" in past
     assert "OLD-1" in export and "77" in export
+
+
+def test_usage_lists_a_period_once_whatever_the_number_of_records(foundation, alice_client):
+    for identifier in ("CNB1K40211", "CNB1K40212", "CNB1K40213"):
+        UsageRecord.objects.create(
+            organisation=foundation.acme,
+            product="Mono print pages",
+            usage_identifier=identifier,
+            quantity=Decimal("10"),
+            period_start=date(2025, 3, 1),
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        page = body(alice_client.get(reverse("billing:usage")))
+
+    assert page.count('<option value="2025-03"') == 1
+    (periods_sql,) = [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"].upper()]
+    # One row per period from the database, not one per record.
+    assert "usage_identifier" not in periods_sql and "product" not in periods_sql
+    assert "LIMIT" in periods_sql.upper()
+
+
+def test_invoice_list_counts_a_bounded_number_of_invoices(foundation, alice_client, monkeypatch):
+    for days in range(4):
+        issue(foundation, amounts=("10.00",), days_ago=days)
+    url = reverse("billing:invoices")
+    exact = body(alice_client.get(url))
+    monkeypatch.setattr(billing_views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(CappedCountPaginator, "count_limit", 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        first = body(alice_client.get(url))
+    (count_sql,) = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*) FROM (") and "billing_invoice" in q["sql"]
+    ]
+    third = body(alice_client.get(url, {"page": "3"}))
+
+    assert "4 invoices" in exact
+    assert "More than 2 invoices" in first and 'rel="next"' in first
+    assert "LIMIT 3)" in count_sql  # COUNT over a bounded subquery, not the table
+    # Later pages stay reachable: the counted rows move along with the page.
+    assert "4 invoices" in third and "Page 3 of 4" in third
 
 
 def test_parent_overview_lists_the_child_accounts_it_is_billed_for(foundation, petra_client):

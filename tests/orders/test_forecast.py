@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portico.assets.models import Supply
+from portico.core.access import build_scope
 from portico.meters.models import Meter, MeterReading
 from portico.orders.forecast import (
     MeterVolume,
@@ -188,7 +189,9 @@ def test_forecast_from_readings_and_the_last_order(alice, equipment):
     cancelled.status = SupplyOrder.Status.CANCELLED
     cancelled.save()
 
-    forecasts = {f.supply: f for f in forecasts_for_assets([asset])[asset.pk]}
+    forecasts = {
+        f.supply: f for f in forecasts_for_assets([asset], scope=build_scope(alice))[asset.pk]
+    }
 
     # Cyan: 6,000 colour pages at 100 a day = 60 days, ordered 10 days ago.
     assert forecasts[cat.cyan].days_left == 50
@@ -201,7 +204,7 @@ def test_forecast_from_readings_and_the_last_order(alice, equipment):
     # Staples have no yield.
     assert forecasts[cat.staples].days_left is None
     # Soonest first, no estimate last.
-    ordered = [f.supply for f in forecasts_for_assets([asset])[asset.pk]]
+    ordered = [f.supply for f in forecasts_for_assets([asset], scope=build_scope(alice))[asset.pk]]
     assert ordered[-1] == cat.staples
 
 
@@ -212,7 +215,9 @@ def test_forecast_falls_back_to_the_expected_volume(alice, equipment):
 
     forecast = next(
         f
-        for f in forecasts_for_assets([equipment.leeds_mono])[equipment.leeds_mono.pk]
+        for f in forecasts_for_assets([equipment.leeds_mono], scope=build_scope(alice))[
+            equipment.leeds_mono.pk
+        ]
         if f.supply == cat.black
     )
 
@@ -239,10 +244,28 @@ def test_forecast_uses_four_queries_for_any_number_of_machines(
             supply = cat.cyan if i % 2 else cat.black
             order_for(alice, asset, {supply: 1})
 
+    scope = build_scope(alice)
     with django_assert_num_queries(4):
-        few = forecasts_for_assets(assets[:3])
+        few = forecasts_for_assets(assets[:3], scope=scope)
     with django_assert_num_queries(4):
-        many = forecasts_for_assets(assets)
+        many = forecasts_for_assets(assets, scope=scope)
 
     assert len(few) == 3 and len(many) == 30
     assert Decimal(len(many[assets[1].pk])) == 4  # colour MFP: four supplies
+
+
+@pytest.mark.django_db
+def test_forecast_counts_only_orders_the_user_may_see(alice, bob, equipment):
+    cat = equipment.catalogue
+    asset = equipment.leeds_mono
+    # Delivered to head office, a site bob (Leeds Works only) does not see.
+    hidden = order_for(alice, asset, {cat.black: 1}, delivery_site=equipment.head_office)
+    SupplyOrder.objects.filter(pk=hidden.pk).update(created_at=timezone.now() - timedelta(days=3))
+
+    def black(user):
+        forecasts = forecasts_for_assets([asset], scope=build_scope(user))[asset.pk]
+        return next(f for f in forecasts if f.supply == cat.black)
+
+    assert black(alice).last_ordered_on == timezone.localdate() - timedelta(days=3)
+    assert black(bob).last_ordered_on is None
+    assert "last order" not in black(bob).explanation

@@ -8,10 +8,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from portico.core.paginators import CappedCountPaginator
+from portico.orders import views as order_views
 from portico.orders.models import SupplyOrder
 from portico.orders.services import change_order_status
 from tests.orders.conftest import order_for
@@ -188,6 +192,25 @@ def test_order_list_query_count_does_not_grow_with_orders(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = alice_client.get(url)
     assert len(numbers(response)) == 25
+
+
+def test_order_list_counts_a_bounded_number_of_orders(alice_client, orders, monkeypatch):
+    url = reverse("orders:list")
+    exact = alice_client.get(url).content.decode()
+    monkeypatch.setattr(order_views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(CappedCountPaginator, "count_limit", 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.get(url)
+    counts = [q["sql"] for q in queries.captured_queries if "orders_supplyorder" in q["sql"]]
+    counts = [sql for sql in counts if sql.startswith("SELECT COUNT(*)")]
+    last = alice_client.get(url, {"page": "4"})
+
+    assert "4 orders" in exact
+    assert "More than 2 orders" in response.content.decode()
+    assert numbers(response) == ["ORD-000003"] and 'rel="next"' in response.content.decode()
+    assert len(counts) == 1 and "LIMIT 3)" in counts[0]  # a bounded subquery, not the table
+    assert numbers(last) == ["ORD-000004"] and "4 orders" in last.content.decode()
 
 
 def test_order_detail_query_count_does_not_grow_with_lines_or_history(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from portico.core.access import PortalRequest, access_object, portal_view
 from portico.core.exports import stream_csv
+from portico.core.paginators import CappedCountPaginator
 from portico.core.rights import Function, Right
 from portico.customers.models import Site
 
@@ -59,14 +60,14 @@ def _list_context(request: PortalRequest, assets: QuerySet[Asset], sort: str) ->
 
 
 def _page_of_assets(request: PortalRequest, assets: QuerySet[Asset]) -> Any:
-    page = Paginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     attach_last_service_requests(rows, request.portal_scope)
     attach_machine_actions(rows, request.portal_scope)
     if request.portal_scope.can(Function.ORDERS, Right.VIEW):
         from portico.orders.forecast import attach_next_supply_due
 
-        attach_next_supply_due(rows)
+        attach_next_supply_due(rows, scope=request.portal_scope)
     page.object_list = rows
     return page
 
@@ -256,5 +257,7 @@ def asset_detail(request: PortalRequest, asset_id: int) -> HttpResponse:
     else:
         from portico.orders.forecast import forecasts_for_assets
 
-        context["forecasts"] = forecasts_for_assets([asset]).get(asset.pk, [])
+        context["forecasts"] = forecasts_for_assets([asset], scope=request.portal_scope).get(
+            asset.pk, []
+        )
     return render(request, "assets/asset_detail.html", context)

@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -298,13 +298,32 @@ class InvoiceAdmin(StaffModelAdmin):
         return services.draft_invoice_from_supply_order(order=order, actor=request.user)
 
 
+SHOW_INVOICES_LABEL = "Show open invoices"
+PAY_OLDEST_FIRST = "Leave empty to pay the oldest open invoices first; any rest becomes credit."
+# What "Show open invoices" carries back to the add page, so nothing typed is lost.
+OFFLINE_PAYMENT_FIELDS = [
+    "organisation",
+    "amount",
+    "currency",
+    "method",
+    "provider_reference",
+    "received_on",
+]
+
+
+class OpenInvoiceChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        total = format_money(obj.gross_total, obj.currency)
+        return f"{obj} (due {obj.due_on:%d %b %Y}, {total})" if obj.due_on else f"{obj}, {total}"
+
+
 class OfflinePaymentForm(forms.ModelForm):
-    invoices = forms.ModelMultipleChoiceField(
-        queryset=Invoice.objects.filter(status=Invoice.Status.OUTSTANDING).select_related(
-            "organisation"
-        ),
+    """Lists only the chosen organisation's open invoices, never every customer's."""
+
+    invoices = OpenInvoiceChoiceField(
+        queryset=Invoice.objects.none(),
         required=False,
-        help_text="Leave empty to pay the oldest open invoices first; any rest becomes credit.",
+        widget=forms.CheckboxSelectMultiple,
     )
     method = forms.ChoiceField(
         choices=[
@@ -324,6 +343,30 @@ class OfflinePaymentForm(forms.ModelForm):
         fields += ["received_on"]
         labels = {"provider_reference": "Bank or cheque reference"}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["invoices"]
+        organisation_id = self._chosen_organisation_id()
+        if organisation_id is None:
+            field.help_text = (
+                f"Choose the organisation, then “{SHOW_INVOICES_LABEL}” to pick its invoices. "
+                + PAY_OLDEST_FIRST
+            )
+            return
+        field.queryset = Invoice.objects.filter(  # type: ignore[attr-defined]
+            organisation_id=organisation_id, status=Invoice.Status.OUTSTANDING
+        ).oldest_first()
+        field.help_text = PAY_OLDEST_FIRST
+
+    def _chosen_organisation_id(self) -> int | None:
+        """The organisation posted, or passed in the add page's URL (``?organisation=<id>``)."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("organisation"))
+        else:
+            value = self.initial.get("organisation")
+        value = str(getattr(value, "pk", value) or "")
+        return int(value) if value.isdigit() else None
+
 
 @admin.register(Payment)
 class PaymentAdmin(StaffModelAdmin):
@@ -341,6 +384,7 @@ class PaymentAdmin(StaffModelAdmin):
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
     date_hierarchy = "received_on"
+    add_form_template = "admin/billing/payment/add_form.html"
 
     @admin.display(description="Amount", ordering="amount")
     def amount_display(self, obj: Payment) -> str:
@@ -353,15 +397,7 @@ class PaymentAdmin(StaffModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
-            return [
-                "organisation",
-                "amount",
-                "currency",
-                "method",
-                "provider_reference",
-                "received_on",
-                "invoices",
-            ]
+            return [*OFFLINE_PAYMENT_FIELDS, "invoices"]
         return [
             "organisation",
             "amount",
@@ -418,11 +454,22 @@ class PaymentAdmin(StaffModelAdmin):
         return HttpResponseRedirect(reverse("admin:billing_payment_change", args=[obj.pk]))
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None):
+        if request.method == "POST" and "_show_invoices" in request.POST:
+            return self._reload_with_organisation(request)
+        extra_context = {**(extra_context or {}), "show_invoices_label": SHOW_INVOICES_LABEL}
         try:
             return super().add_view(request, form_url, extra_context)
         except services.BillingError as error:
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+    def _reload_with_organisation(self, request: HttpRequest) -> HttpResponse:
+        """The add page again, for the chosen organisation: its open invoices become choices."""
+        params = QueryDict(mutable=True)
+        for name in OFFLINE_PAYMENT_FIELDS:
+            if request.POST.get(name):
+                params[name] = request.POST[name]
+        return HttpResponseRedirect(f"{request.path}?{params.urlencode()}")
 
 
 @admin.register(BillingAccount)
@@ -435,7 +482,8 @@ class BillingAccountAdmin(StaffModelAdmin):
 @admin.register(UsageRecord)
 class UsageRecordAdmin(StaffModelAdmin):
     list_display = ["organisation", "period_start", "product", "usage_identifier", "quantity"]
-    list_filter = ["period_start", "product"]
+    # No filter by product: its choices are a SELECT DISTINCT over the whole usage table.
+    list_filter = ["period_start"]
     search_fields = ["organisation__name", "usage_identifier", "product"]
     autocomplete_fields = ["organisation"]
 

@@ -623,6 +623,8 @@ def add_note(*, scope: Scope, actor: Any, invoice: Invoice, body: str) -> Invoic
     """An internal note of the active organisation; no other organisation reads it (B3)."""
     if scope.organisation is None or not scope.can(Function.INVOICES, Right.CREATE):
         raise PermissionDenied("Your access rights do not include adding notes.")
+    if not Invoice.objects.visible_to(scope).filter(pk=invoice.pk).exists():
+        raise PermissionDenied("This invoice is not one of your account's invoices.")
     body = body.strip()
     if not body:
         raise BillingError("Write the note before saving it.")

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portico.core.access import PortalRequest, access_object, portal_view
 from portico.core.exports import safe_cell, stream_csv
+from portico.core.paginators import CappedCountPaginator
 from portico.core.rights import Function, Right
 
 from . import conf, services
@@ -80,7 +80,7 @@ def _filtered_invoices(request: PortalRequest) -> tuple[InvoiceFilterForm, Any]:
 @portal_view(Function.INVOICES, Right.VIEW)
 def invoice_list(request: PortalRequest) -> HttpResponse:
     form, invoices = _filtered_invoices(request)
-    page = Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
     organisation = request.portal_scope.organisation
     assert organisation is not None
     sort = form.current_sort
@@ -499,10 +499,11 @@ def _usage(request: PortalRequest) -> tuple[UsagePeriodForm, date, Any]:
         organisation=request.portal_scope.organisation
     )
     current = first_of_month(timezone.localdate())
-    periods = sorted(
-        set(records.values_list("period_start", flat=True).distinct()) | {current},
-        reverse=True,
-    )[:36]
+    # Ordering by the period alone keeps Meta.ordering's columns out of the DISTINCT.
+    recorded = (
+        records.order_by("-period_start").values_list("period_start", flat=True).distinct()[:36]
+    )
+    periods = sorted(set(recorded) | {current}, reverse=True)[:36]
     form = UsagePeriodForm(request.GET or None, periods=periods)
     period = current
     if form.is_valid() and form.cleaned_data.get("period"):

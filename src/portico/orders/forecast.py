@@ -3,8 +3,8 @@
 A supply lasts ``yield × quantity`` pages (or units) of the meter it is used by. The pages a
 machine makes per day come from its meter readings over the last ``WINDOW_DAYS`` (or, without
 enough readings, from the model's expected monthly volume / 30). The clock starts at the last
-order of that supply for that machine; never ordered, it starts at the oldest reading in the
-window; with neither there is no estimate.
+order of that supply for that machine that the user may see; never ordered, it starts at the
+oldest reading in the window; with neither there is no estimate.
 
 ``forecasts_for_assets`` does this for a page of machines in four queries, whatever the
 number of machines, meters, readings or orders.
@@ -23,6 +23,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from portico.assets.models import Asset, Supply
+from portico.core.access import Scope
 from portico.meters.models import Meter, MeterReading
 
 from .models import OrderLine, SupplyOrder
@@ -241,10 +242,17 @@ def _meter_volumes(asset_ids: list[int], now: datetime) -> dict[int, list[MeterV
     return volumes
 
 
-def _last_orders(asset_ids: list[int]) -> dict[tuple[int, int], tuple[datetime, int]]:
-    """The newest counted order line per (machine, supply), in one query."""
+def _last_orders(asset_ids: list[int], scope: Scope) -> dict[tuple[int, int], tuple[datetime, int]]:
+    """The newest counted order line per (machine, supply) the user may see, in one query.
+
+    Only visible orders count: the explanation names the order's date.
+    """
     rows = (
-        OrderLine.objects.filter(asset_id__in=asset_ids, order__status__in=COUNTED_STATUSES)
+        OrderLine.objects.filter(
+            asset_id__in=asset_ids,
+            order__status__in=COUNTED_STATUSES,
+            order__in=SupplyOrder.objects.visible_to(scope),
+        )
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -259,7 +267,7 @@ def _last_orders(asset_ids: list[int]) -> dict[tuple[int, int], tuple[datetime, 
 
 
 def forecasts_for_assets(
-    assets: Sequence[Asset], *, today: date | None = None
+    assets: Sequence[Asset], *, scope: Scope, today: date | None = None
 ) -> dict[int, list[SupplyForecast]]:
     """Every fitting supply of every machine, soonest first (no estimate last)."""
     if not assets:
@@ -268,7 +276,7 @@ def forecasts_for_assets(
     asset_ids = [a.pk for a in assets]
     supplies = _supplies_by_model({a.product_model_id for a in assets})
     volumes = _meter_volumes(asset_ids, timezone.now())
-    last_orders = _last_orders(asset_ids)
+    last_orders = _last_orders(asset_ids, scope)
     result: dict[int, list[SupplyForecast]] = {}
     for asset in assets:
         forecasts = [
@@ -282,9 +290,9 @@ def forecasts_for_assets(
     return result
 
 
-def attach_next_supply_due(assets: Sequence[Asset]) -> None:
+def attach_next_supply_due(assets: Sequence[Asset], *, scope: Scope) -> None:
     """Set ``asset.next_due``: the supply expected to run out first, or None."""
-    forecasts = forecasts_for_assets(assets)
+    forecasts = forecasts_for_assets(assets, scope=scope)
     for asset in assets:
         estimated = [f for f in forecasts.get(asset.pk, []) if f.has_estimate]
         asset.next_due = estimated[0] if estimated else None  # type: ignore[attr-defined]

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from portico.assets.models import Asset
 from portico.assets.views import sort_order
 from portico.core.access import PortalRequest, access_object, portal_view
 from portico.core.exports import stream_csv
+from portico.core.paginators import CappedCountPaginator
 from portico.core.rights import Function, Right
 
 from . import services
@@ -69,7 +69,10 @@ def new_order(request: PortalRequest, asset_id: int) -> HttpResponse:
             else:
                 messages.info(request, f"Your order {order.number} was already placed.")
             return redirect("orders:detail", number=order.number)
-    forecasts = {f.supply.pk: f for f in forecasts_for_assets([asset]).get(asset.pk, [])}
+    forecasts = {
+        f.supply.pk: f
+        for f in forecasts_for_assets([asset], scope=request.portal_scope).get(asset.pk, [])
+    }
     return render(
         request,
         "orders/new_order.html",
@@ -137,7 +140,7 @@ def _describe(order: SupplyOrder) -> None:
 def order_list(request: PortalRequest) -> HttpResponse:
     """The orders tab: status list with filters, search by number, sorting and exports."""
     form, orders, sort, asset = _filtered_orders(request)
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for order in rows:
         _describe(order)

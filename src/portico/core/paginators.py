@@ -1,0 +1,67 @@
+"""Pagination for customer lists: a count that never scans every row on each page view.
+
+Lists say "more than 1,000 orders" instead of counting a customer's whole table. The count
+looks at most ``count_limit`` rows past the start of the page asked for, so every page stays
+reachable, and counting up to it costs no more than the OFFSET that fetches the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+COUNT_LIMIT = 1000
+# Past this many rows a list stops paging: filters and search find the rest.
+MAX_COUNTED_ROWS = 100 * COUNT_LIMIT
+
+
+class CappedCountPaginator(Paginator):
+    """A ``Paginator`` whose count is bounded; ``is_capped`` says the list holds more."""
+
+    count_limit = COUNT_LIMIT
+
+    def __init__(self, object_list: Any, per_page: int | str, **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self._window = max(self.count_limit, int(per_page) + 1)
+
+    def get_page(self, number: Any) -> Any:
+        self._reach(number)
+        return super().get_page(number)
+
+    def page(self, number: Any) -> Any:
+        self._reach(number)
+        return super().page(number)
+
+    def _reach(self, number: Any) -> None:
+        """Widen the counted rows to the requested page, before the count is first read."""
+        if "_counted" in self.__dict__:
+            return
+        try:
+            page = max(1, int(number))
+        except (TypeError, ValueError):
+            page = 1
+        per_page = int(self.per_page)
+        # Past the requested page by at least one row, so a capped list always has a next page.
+        self._window = min(
+            (page - 1) * per_page + max(self.count_limit, per_page + 1), MAX_COUNTED_ROWS
+        )
+
+    @cached_property
+    def _counted(self) -> int:
+        """Rows up to one past the window: COUNT over a LIMITed subquery, not the table."""
+        limit = self._window + 1
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list.order_by()[:limit].count()
+        return min(len(self.object_list), limit)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self._window)
+
+    @property
+    def is_capped(self) -> bool:
+        """The list has more rows than ``count``: show "more than <count>"."""
+        return self._counted > self._window
