@@ -99,3 +99,23 @@ def test_signup_bad_input_creates_nothing(client, signup_open, change, message):
     assert message in response.content.decode()
     assert not User.objects.filter(email="robin@example.net").exists()
     assert not Organisation.objects.filter(kind="individual", name="Robin Reed").exists()
+
+
+def test_a_failed_account_opening_leaves_no_login_behind(client, signup_open, monkeypatch):
+    from portico.accounts import services
+
+    open_account = services.open_individual_account
+
+    def fails_after_writing(*, user):
+        open_account(user=user)
+        raise RuntimeError("the customer numbering is down")
+
+    monkeypatch.setattr(services, "open_individual_account", fails_after_writing)
+    client.raise_request_exception = False
+
+    response = client.post("/accounts/signup/", FORM)
+
+    assert response.status_code == 500
+    assert not User.objects.filter(email="robin@example.net").exists()
+    assert not Organisation.objects.filter(name="Robin Reed").exists()
+    assert not Membership.objects.filter(user__email="robin@example.net").exists()

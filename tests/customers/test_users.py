@@ -449,3 +449,20 @@ def test_invite_form_starts_with_the_site_user_role(alice_client):
     form = alice_client.get(INVITE).context["form"]
     assert form.initial["role"] == "Site user"
     assert form.initial["tickets"] == Right.CREATE
+
+
+def test_member_changes_lock_only_the_membership_row(alice, bob, acme):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks are taken on PostgreSQL only.")
+    membership = bob.memberships.get(organisation=acme)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.remove_member(actor=alice, scope=build_scope(alice), membership=membership)
+
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    # Not the user and organisation rows joined in: the organisation is everyone's.
+    assert locks and all(sql.endswith('FOR UPDATE OF "customers_membership"') for sql in locks)
+    assert not Membership.objects.filter(pk=membership.pk).exists()

@@ -188,3 +188,23 @@ def test_tokens_are_stored_only_as_a_hash(monitoring_token):
     assert token not in (system.token_hash, system.token_prefix)
     assert token.startswith(system.token_prefix)
     assert MonitoringSystem.authenticate(token) == system
+
+
+def test_a_batch_locks_only_its_meters_in_key_order(client, monitoring_token, batch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, token = monitoring_token
+    with CaptureQueriesContext(connection) as queries:
+        post(client, token, batch)
+
+    # The query that reads the batch's meters to update them (under FOR UPDATE on PostgreSQL).
+    [lock] = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and '"meters_meter"."id" IN' in q["sql"]
+    ]
+    assert "meters_metertype" not in lock  # a join would lock the shared meter types too
+    assert lock.split("ORDER BY")[1].split("FOR UPDATE")[0].strip() == '"meters_meter"."id" ASC'
+    if connection.vendor == "postgresql":
+        assert lock.endswith('FOR UPDATE OF "meters_meter"')

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
+from portico.accounts.models import User
 from portico.core.access import build_scope
+from portico.core.rights import Right
+from portico.customers.demo import _member
+from portico.customers.models import Membership
 from portico.service.services import (
     add_internal_note,
     add_recommendation,
@@ -55,6 +59,34 @@ def test_agent_comment_mails_creator_on_behalf_person_and_watchers_with_own_toke
     assert history.count() == 2
     assert {e.data["to"] for e in history} == {"alice@acme.example", "bob@acme.example"}
     assert all(e.visibility == Visibility.PUBLIC for e in history)
+
+
+def test_watcher_whose_membership_was_removed_gets_no_mail(
+    request_with_people, foundation, sam, django_capture_on_commit_callbacks
+):
+    erin = User.objects.create_user("erin@acme.example", None, full_name="Erin Evans")
+    membership = _member(erin, foundation.acme, "Site user")
+    watch(request=request_with_people, actor=erin)
+    membership.delete()  # she left Acme; the watch stays behind
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_on_request(request=request_with_people, actor=sam, body="Engineer comes at 10.")
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@acme.example", "bob@acme.example"]
+    assert not OutboundMail.objects.filter(recipient="erin@acme.example").exists()
+
+
+def test_people_whose_rights_or_sites_no_longer_cover_the_request_get_no_mail(
+    request_with_people, foundation, alice, bob, sam, django_capture_on_commit_callbacks
+):
+    Membership.objects.filter(user=alice).update(tickets=Right.NONE)
+    Membership.objects.get(user=bob).sites.set([foundation.acme_sites[0]])  # not Leeds now
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_state(request=request_with_people, new_state="acknowledged", actor=sam)
+
+    assert mail.outbox == []
+    assert not OutboundMail.objects.filter(thread=request_with_people.thread).exists()
 
 
 def test_internal_notes_are_never_mailed(

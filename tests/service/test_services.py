@@ -9,7 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from portico.accounts.models import User
 from portico.core.access import build_scope
+from portico.customers.demo import _member
 from portico.service.models import (
     ExtraField,
     Recommendation,
@@ -91,10 +93,51 @@ def test_create_request_refuses_machines_and_sites_outside_the_scope(foundation,
 
 
 def test_on_behalf_of_must_be_a_colleague(foundation, alice, bob, carol):
-    request = raise_request(alice, on_behalf_of=bob)
+    request = raise_request(alice, site=foundation.acme_sites[1], on_behalf_of=bob)
     assert request.on_behalf_of == bob
     with pytest.raises(ValidationError):
         raise_request(alice, on_behalf_of=carol)
+
+
+def colleague(organisation, email: str, role: str, **extra) -> User:
+    person = User.objects.create_user(email, None, full_name=email.split("@")[0].title())
+    _member(person, organisation, role, **extra)
+    return person
+
+
+def test_colleague_without_the_service_request_right_cannot_be_named(foundation, alice):
+    frank = colleague(foundation.acme, "frank@acme.example", "Accounts")  # tickets: none
+
+    with pytest.raises(ValidationError) as error:
+        raise_request(alice, site=foundation.acme_sites[0], on_behalf_of=frank)
+
+    assert "on_behalf_of" in error.value.message_dict
+    assert ServiceRequest.objects.count() == 0
+
+
+def test_colleague_whose_sites_leave_out_the_chosen_site_cannot_be_named(foundation, alice, bob):
+    with pytest.raises(ValidationError) as error:  # bob sees Leeds Works only
+        raise_request(alice, site=foundation.acme_sites[0], on_behalf_of=bob)
+    with pytest.raises(ValidationError):  # a request without a site: all-sites people only
+        create_request(
+            scope=build_scope(alice), actor=alice, title="t", description="d", on_behalf_of=bob
+        )
+
+    assert "on_behalf_of" in error.value.message_dict
+    assert ServiceRequest.objects.count() == 0
+
+
+def test_change_state_is_for_provider_staff_only(foundation, alice, mailoutbox):
+    request = raise_request(alice)
+    entries = request.thread.entries.count()
+
+    with pytest.raises(PermissionDenied):
+        change_state(request=request, new_state=State.CANCELLED, actor=alice)
+
+    request.refresh_from_db()
+    assert request.state == State.NEW
+    assert request.thread.entries.count() == entries
+    assert mailoutbox == []
 
 
 def test_required_extra_fields_are_checked_for_the_category(foundation, alice):

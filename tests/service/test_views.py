@@ -198,6 +198,38 @@ def test_on_behalf_of_lists_only_colleagues(foundation, alice_client):
     assert b"Carol Chen" not in content
 
 
+def test_on_behalf_of_offers_only_colleagues_who_may_see_requests(foundation, alice_client):
+    from portico.accounts.models import User
+    from portico.customers.demo import _member
+
+    frank = User.objects.create_user("frank@acme.example", None, full_name="Frank Fisher")
+    _member(frank, foundation.acme, "Accounts")  # no right on service requests
+
+    content = alice_client.get(reverse("service:new")).content
+    response = alice_client.post(
+        reverse("service:new"),
+        new_request_data(site=foundation.acme_sites[0].pk, on_behalf_of=frank.pk),
+    )
+
+    assert b"Bob Baker" in content and b"Frank Fisher" not in content
+    assert response.status_code == 200
+    assert "Choose a colleague who can see service requests" in response.content.decode()
+    assert ServiceRequest.objects.count() == 0
+
+
+def test_on_behalf_of_follows_the_chosen_site(foundation, alice_client, bob):
+    head_office, leeds = foundation.acme_sites[0], foundation.acme_sites[1]
+
+    refused = alice_client.post(
+        reverse("service:new"), new_request_data(site=head_office.pk, on_behalf_of=bob.pk)
+    )
+    assert refused.status_code == 200
+    assert ServiceRequest.objects.count() == 0
+
+    alice_client.post(reverse("service:new"), new_request_data(site=leeds.pk, on_behalf_of=bob.pk))
+    assert ServiceRequest.objects.get().on_behalf_of == bob
+
+
 def test_missing_fields_are_shown_beside_the_field(foundation, alice_client):
     response = alice_client.post(reverse("service:new"), {"priority": "normal"})
     assert response.status_code == 200

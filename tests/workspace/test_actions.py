@@ -115,11 +115,58 @@ def test_empty_comment_and_hostile_file_are_refused_without_writes(sam_client, a
         url("comment", acme_request),
         {
             "comment-body": "see file",
+            "comment-visibility": "public",
             "comment-attachments": [SimpleUploadedFile("x.png", b"<html><script>1</script>")],
         },
     )
     assert_refused(hostile, before, "not a file type we accept")
     assert Attachment.objects.count() == 0
+
+
+@pytest.mark.parametrize("visibility", [None, "", "customer"])
+def test_comment_without_a_pressed_button_is_refused_unwritten_and_unmailed(
+    sam_client, acme_request, mailoutbox, django_capture_on_commit_callbacks, visibility
+):
+    data = {"comment-body": "Customer is difficult, bring spare fuser."}
+    if visibility is not None:
+        data["comment-visibility"] = visibility
+    before = fingerprint()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sam_client.post(url("comment", acme_request), data)
+
+    assert_refused(response, before, "to send the message")
+    assert mailoutbox == []
+
+
+def test_request_page_shows_the_newest_entries_in_constant_queries(
+    sam, sam_client, acme_request, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portico.service.views import TIMELINE_LIMIT
+
+    page = url("request", acme_request)
+    sam_client.get(page)  # warm the session and branding caches
+    with CaptureQueriesContext(connection) as few:
+        short = sam_client.get(page)
+    extra = TIMELINE_LIMIT + 20
+    Entry.objects.bulk_create(
+        Entry(thread=acme_request.thread, kind=Entry.Kind.COMMENT, author=sam, body=f"Note {i:03d}")
+        for i in range(extra)
+    )
+
+    with django_assert_max_num_queries(len(few)):
+        response = sam_client.get(page)
+
+    entries = response.context["entries"]
+    assert len(entries) == TIMELINE_LIMIT
+    assert [entries[0].body, entries[-1].body] == ["Note 020", f"Note {extra - 1:03d}"]
+    body = response.content.decode()
+    assert "Note 019" not in body and f"Note {extra - 1:03d}" in body
+    assert "older entries are not shown" in body
+    assert "older entries are not shown" not in short.content.decode()
 
 
 def test_attachment_of_another_request_is_404(sam, sam_client, acme_request, alice, acme):

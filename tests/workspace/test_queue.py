@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from portico.customers.models import Organisation
 from portico.service.models import ServiceRequest
 
 from .conftest import raise_request
@@ -61,10 +62,22 @@ def test_search_by_number_finds_exactly_that_request(sam_client, queue_requests)
     assert numbers(response) == [number]
 
 
-def test_organisation_filter(sam_client, queue_requests, acme):
-    response = sam_client.get(reverse("workspace:queue"), {"organisation": acme.pk})
+@pytest.mark.parametrize("typed", ["acme", "Acme Ltd", "c-1001"])
+def test_organisation_filter_matches_name_or_customer_number(sam_client, queue_requests, typed):
+    response = sam_client.get(reverse("workspace:queue"), {"organisation": typed})
     r = queue_requests
     assert numbers(response) == [r["resolution_breached"].number, r["due_later"].number]
+    assert f'name="organisation" value="{typed}"' in response.content.decode()
+
+
+def test_queue_does_not_list_every_organisation(sam_client, queue_requests):
+    for index in range(3):
+        Organisation.objects.create(name=f"Zeta Shop {index}", customer_number=f"WEB-9{index}")
+
+    body = sam_client.get(reverse("workspace:queue")).content.decode()
+
+    assert "Zeta Shop" not in body
+    assert '<select name="organisation"' not in body
 
 
 def test_assigned_to_me_and_unassigned(sam, sam_client, queue_requests):

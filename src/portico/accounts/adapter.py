@@ -47,13 +47,18 @@ class PorticoAccountAdapter(DefaultAccountAdapter):
     def save_user(
         self, request: HttpRequest, user: AbstractBaseUser, form: BaseForm, commit: bool = True
     ) -> AbstractBaseUser:
-        """Self-registration (A6): the new person gets their own individual account."""
+        """Self-registration (A6): the new person gets their own individual account.
+
+        One transaction: a login without its account would be a person who can sign in
+        to nothing.
+        """
         full_name = form.cleaned_data.get("full_name")
         if full_name:
             user.full_name = " ".join(str(full_name).split())  # type: ignore[attr-defined]
-        user = super().save_user(request, user, form, commit=commit)
-        if commit:
-            services.open_individual_account(user=user)  # type: ignore[arg-type]
+        with transaction.atomic():
+            user = super().save_user(request, user, form, commit=commit)
+            if commit:
+                services.open_individual_account(user=user)  # type: ignore[arg-type]
         return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:

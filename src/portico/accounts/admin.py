@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 
 from portico.backoffice import services
-from portico.backoffice.options import ReadOnlyStaffAdmin, StaffModelAdmin
+from portico.backoffice.options import CappedCountPaginator, ReadOnlyStaffAdmin, StaffModelAdmin
 from portico.customers.admin import UserMembershipInline
 from portico.customers.models import Membership
 
@@ -215,7 +215,8 @@ class LoginAttemptAdmin(ReadOnlyStaffAdmin):
     list_display = ["attempted_at", "email", "succeeded", "ip_address", "user_agent"]
     list_filter = ["succeeded"]
     search_fields = ["email", "ip_address"]
-    date_hierarchy = "attempted_at"
+    # No date_hierarchy: its year links aggregate the whole table on every load.
+    paginator = CappedCountPaginator
     show_full_result_count = False
 
 

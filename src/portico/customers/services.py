@@ -237,7 +237,7 @@ def _locked(*, scope: Scope, membership: Membership) -> Membership:
     try:
         return (
             Membership.objects.visible_to(scope)
-            .select_for_update()
+            .select_for_update(of=("self",))  # not the user and organisation joined in
             .select_related("user", "organisation")
             .get(pk=membership.pk, organisation=scope.organisation)
         )

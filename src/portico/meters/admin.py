@@ -6,14 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.functional import cached_property
 
-from portico.backoffice.options import ReadOnlyStaffAdmin, StaffModelAdmin, is_provider_staff
+from portico.backoffice.options import (
+    CappedCountPaginator,
+    ReadOnlyStaffAdmin,
+    StaffModelAdmin,
+    is_provider_staff,
+)
 
 from .models import Meter, MeterReading, MeterType, MonitoringSystem, ReadingDay, ValidationSettings
 
@@ -35,16 +38,6 @@ class MeterAdmin(StaffModelAdmin):
     raw_id_fields = ["asset", "meter_type"]
     readonly_fields = ["last_value", "last_read_at"]
     show_full_result_count = False
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most ``CAP`` rows, so listing millions of readings stays fast."""
-
-    CAP = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        return self.object_list[: self.CAP].count()  # type: ignore[attr-defined]
 
 
 @admin.register(MeterReading)

@@ -300,7 +300,9 @@ def ingest_remote_readings(*, system: MonitoringSystem, rows: list[Any]) -> Inge
 def _store_remote(
     system: MonitoringSystem, grouped: dict[int, list[RemoteRow]], report: IngestReport
 ) -> None:
-    meters = {m.pk: m for m in Meter.objects.select_for_update().filter(pk__in=grouped)}
+    # Lock only the meters (Meta.ordering joins their shared types), always in pk order.
+    locked = Meter.objects.select_for_update(of=("self",)).filter(pk__in=grouped).order_by("pk")
+    meters = {m.pk: m for m in locked}
     moments = {row.read_at for rows in grouped.values() for row in rows}
     stored = {
         (meter_id, read_at): value

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from portico.backoffice.options import StaffModelAdmin, StaffTabularInline
+from portico.backoffice.options import CappedCountPaginator, StaffModelAdmin, StaffTabularInline
 
 from .models import (
     Category,
@@ -84,6 +84,7 @@ class ServiceRequestAdmin(StaffModelAdmin):
     list_filter = ["state", "priority", "category"]
     search_fields = ["number", "title", "organisation__name", "asset__serial_number"]
     list_select_related = ["organisation", "site"]
+    paginator = CappedCountPaginator
     show_full_result_count = False
     readonly_fields = [
         "number",

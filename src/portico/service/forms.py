@@ -14,6 +14,7 @@ from portico.core.access import Scope
 from portico.customers.models import Site
 
 from .models import Category, ExtraField, Priority, ServiceRequest
+from .services import on_behalf_choices
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,6 +101,9 @@ class RequestForm(ScopedForm):
         required=False,
         empty_label="Myself",
         help_text="Raise it for a colleague: they get the updates too.",
+        error_messages={
+            "invalid_choice": "Choose a colleague who can see service requests at this site."
+        },
     )
     attachments = files_field()
 
@@ -115,11 +119,7 @@ class RequestForm(ScopedForm):
             assets = assets.filter(site_id=site_id)
         self._field("asset").queryset = assets.order_by("site__name", "serial_number")
         self._field("on_behalf_of").queryset = (
-            User.objects.filter(
-                memberships__organisation=scope.organisation, is_active=True, is_staff=False
-            )
-            .exclude(pk=scope.user.pk)
-            .order_by("full_name", "email")
+            self._colleagues(scope).exclude(pk=scope.user.pk).order_by("full_name", "email")
         )
         if not self.is_bound and not self.initial.get("submission_key"):
             self.initial["submission_key"] = uuid.uuid4().hex
@@ -134,6 +134,25 @@ class RequestForm(ScopedForm):
         self.order_fields(
             ["submission_key", "title", "description", "category", *extra_names, "priority"]
         )
+
+    def _colleagues(self, scope: Scope) -> Any:
+        """Who the request may be raised for: colleagues who will see it at the chosen site.
+
+        Before a site is chosen, everyone who may view requests is offered; the submitted
+        site (or the machine's) narrows the choice, and the service checks it again.
+        """
+        site_id = self.data.get("site") or self.initial.get("site")
+        asset_id = self.data.get("asset") or self.initial.get("asset")
+        site = None
+        if site_id and str(site_id).isdigit():
+            site = Site.objects.visible_to(scope).filter(pk=site_id).first()
+        elif asset_id and str(asset_id).isdigit():
+            asset = Asset.objects.visible_to(scope).select_related("site").filter(pk=asset_id)
+            site = getattr(asset.first(), "site", None)
+        if site is not None:
+            return on_behalf_choices(site.organisation_id, site)
+        # Submitted without a site, the request is seen only by colleagues with every site.
+        return on_behalf_choices(scope.organisation, None, any_site=not self.is_bound)
 
     @staticmethod
     def _extra_field(field: ExtraField) -> forms.Field:

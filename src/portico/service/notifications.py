@@ -1,7 +1,8 @@
 """E-mails about a service request (T7, H3), sent after commit through the task queue.
 
 - To the customer people involved (creator, on-behalf person, watchers) when an agent
-  comments publicly, changes the state or posts a recommendation.
+  comments publicly, changes the state or posts a recommendation; only to those who may
+  still see the request (a membership removed or narrowed since stops the mails).
 - To the assigned agents when a customer comments or responds to a recommendation; with
   nobody assigned, to the provider's support address.
 
@@ -21,7 +22,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from portico.core.access import build_scope
 from portico.core.models import Branding
+from portico.core.rights import Function, Right
 from portico.core.tasks import send_email
 from portico.threads.models import Entry, OutboundMail, Visibility
 from portico.threads.services import record_outbound_mail
@@ -45,8 +48,18 @@ def request_url(request: ServiceRequest) -> str:
     return base + reverse("service:detail", args=[request.number])
 
 
+def can_still_see(person: Any, request: ServiceRequest) -> bool:
+    """Rights and memberships change after a request is raised: ask again at every mail."""
+    scope = build_scope(person, request.organisation_id)
+    return (
+        scope.can(Function.TICKETS, Right.VIEW)
+        and ServiceRequest.objects.visible_to(scope).filter(pk=request.pk).exists()
+    )
+
+
 def customer_recipients(request: ServiceRequest, *, exclude: Any = None) -> list[Recipient]:
-    """Creator, on-behalf person and watchers: active customer users, each once."""
+    """Creator, on-behalf person and watchers: active customer users who may still see the
+    request, each once."""
     people = [request.created_by, request.on_behalf_of, *request.watchers.all()]
     seen: set[int] = set()
     recipients = []
@@ -56,7 +69,8 @@ def customer_recipients(request: ServiceRequest, *, exclude: Any = None) -> list
         if exclude is not None and person.pk == exclude.pk:
             continue
         seen.add(person.pk)
-        recipients.append(Recipient(person.email, person))
+        if can_still_see(person, request):
+            recipients.append(Recipient(person.email, person))
     return recipients
 
 

@@ -1,7 +1,8 @@
 """Every write a service request allows, as plain functions taking the acting user.
 
-State changes go only through ``change_state``, which also writes the timeline. Functions a
-customer can trigger take an optional ``scope``: when given, the right and the request's
+State changes go only through ``change_state`` (agents) or ``_change_state`` (the customer
+paths, which check their own rules), both writing the timeline. Functions a customer can
+trigger take an optional ``scope``: when given, the right and the request's
 visibility are checked again here, whatever the view already checked.
 
 Rights (Function.TICKETS): view a request and watch it = VIEW; raise a request, comment on
@@ -25,8 +26,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from portico.accounts.models import User
 from portico.core.access import Scope
 from portico.core.models import next_number
 from portico.core.rights import Function, Right
@@ -128,9 +131,29 @@ def change_state(
     note: str = "",
     notify: bool = True,
 ) -> ServiceRequest:
+    """An agent moves a request along the transition table; recorded and e-mailed.
+
+    Provider staff only: the customer paths (cancel, reopen, a decision on a recommendation)
+    check their own rules and go through ``_change_state``.
+    """
+    _require_staff(actor)
+    return _change_state(
+        request=request, new_state=new_state, actor=actor, note=note, notify=notify
+    )
+
+
+def _change_state(
+    *,
+    request: ServiceRequest,
+    new_state: str,
+    actor: Any,
+    note: str = "",
+    notify: bool = True,
+) -> ServiceRequest:
     """Move a request along the transition table and record who did it and when.
 
-    A change made by provider staff is e-mailed to the customer people involved.
+    The caller has checked the actor's rights. A change made by provider staff is e-mailed
+    to the customer people involved.
     """
     locked = _lock(request)
     old_state = locked.state
@@ -164,8 +187,6 @@ def change_state(
 
 def _clean_extra(category: Category | None, extra: dict[str, Any]) -> dict[str, str]:
     """Validate the provider's extra fields for the category; errors keyed ``extra_<key>``."""
-    from django.db.models import Q
-
     fields = ExtraField.objects.filter(Q(category__isnull=True) | Q(category=category))
     cleaned: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -216,11 +237,29 @@ def _resolve_place(scope: Scope | None, site: Any, asset: Any) -> tuple[Any, Any
     return scope.organisation, None, None
 
 
-def _check_colleague(organisation: Any, person: Any) -> None:
+def on_behalf_choices(organisation: Any, site: Any, *, any_site: bool = False) -> QuerySet[User]:
+    """Colleagues a request at ``site`` may be raised for: active members of the organisation
+    whose membership may view service requests and covers the site (all sites without one).
+
+    ``any_site`` skips the site condition, for a form shown before the site is chosen.
+    """
+    from portico.customers.models import Membership
+
+    members = Membership.objects.filter(organisation=organisation, tickets__gte=Right.VIEW)
+    if site is not None and not any_site:
+        members = members.filter(Q(all_sites=True) | Q(sites=site))
+    elif not any_site:
+        members = members.filter(all_sites=True)
+    return User.objects.filter(pk__in=members.values("user_id"), is_active=True, is_staff=False)
+
+
+def _check_colleague(organisation: Any, site: Any, person: Any) -> None:
     if person is None:
         return
-    if not person.memberships.filter(organisation=organisation).exists():
-        raise ValidationError({"on_behalf_of": "Choose a colleague in your organisation."})
+    if not on_behalf_choices(organisation, site).filter(pk=person.pk).exists():
+        raise ValidationError(
+            {"on_behalf_of": "Choose a colleague who can see service requests at this site."}
+        )
 
 
 @transaction.atomic
@@ -268,7 +307,7 @@ def create_request(
     if category is not None and not category.is_active:
         raise ValidationError({"category": "Choose a category from the list."})
     organisation, site, asset = _resolve_place(scope, site, asset)
-    _check_colleague(organisation, on_behalf_of)
+    _check_colleague(organisation, site, on_behalf_of)
     cleaned_extra = _clean_extra(category, extra or {})
     for upload in files:
         validate_upload(upload)  # before anything is written: nothing half-saved
@@ -328,7 +367,7 @@ def cancel_request(
         raise InvalidTransition(
             "Only a new request can be cancelled. Add a comment to ask the service team."
         )
-    return change_state(
+    return _change_state(
         request=locked, new_state=ServiceRequest.State.CANCELLED, actor=actor, note=note
     )
 
@@ -360,7 +399,7 @@ def reopen_request(
             f"A request can be reopened within {days} days of being resolved. "
             "Please raise a new request."
         )
-    return change_state(
+    return _change_state(
         request=locked,
         new_state=ServiceRequest.State.IN_PROGRESS,
         actor=actor,
@@ -637,7 +676,7 @@ def respond_to_recommendation(
         },
     )
     if chosen in final and request.state == ServiceRequest.State.AWAITING_CUSTOMER:
-        change_state(request=request, new_state=ServiceRequest.State.IN_PROGRESS, actor=actor)
+        _change_state(request=request, new_state=ServiceRequest.State.IN_PROGRESS, actor=actor)
     from .notifications import notify_agents
 
     notify_agents(request=request, entry=entry, actor=actor)

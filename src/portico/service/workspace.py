@@ -25,9 +25,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from portico.core.rights import Right
+from portico.threads.models import Entry
 
 from . import services
 from .models import Recommendation, ServiceRequest
+from .views import TIMELINE_LIMIT
 from .workspace_forms import (
     ALL,
     MINE,
@@ -85,8 +87,12 @@ def filtered_requests(filters: dict[str, Any], user: Any) -> QuerySet[ServiceReq
     requests = ServiceRequest.objects.all()
     if filters["priority"]:
         requests = requests.filter(priority=filters["priority"])
-    if filters["organisation"] is not None:
-        requests = requests.filter(organisation=filters["organisation"])
+    if filters["organisation"]:
+        organisation = filters["organisation"]
+        requests = requests.filter(
+            Q(organisation__name__icontains=organisation)
+            | Q(organisation__customer_number__icontains=organisation)
+        )
     if filters["assigned"] == MINE:
         requests = requests.filter(assigned_to=user)
     elif filters["assigned"] == UNASSIGNED:
@@ -235,6 +241,19 @@ def action_forms(service_request: ServiceRequest) -> dict[str, forms.Form]:
     }
 
 
+def newest_entries(service_request: ServiceRequest) -> tuple[list[Entry], bool]:
+    """The newest ``TIMELINE_LIMIT`` entries, oldest first, and whether older ones exist."""
+    newest = list(
+        service_request.thread.entries.select_related("author")
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-id")[: TIMELINE_LIMIT + 1]
+    )
+    has_older = len(newest) > TIMELINE_LIMIT
+    newest = newest[:TIMELINE_LIMIT]
+    newest.reverse()
+    return newest, has_older
+
+
 def render_request(
     request: HttpRequest,
     service_request: ServiceRequest,
@@ -242,23 +261,27 @@ def render_request(
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    entries = list(
-        service_request.thread.entries.select_related("author").prefetch_related("attachments")
+    entries, has_older = newest_entries(service_request)
+    recommendations = list(
+        service_request.recommendations.filter(
+            Q(entry__in=[entry.pk for entry in entries])
+            | Q(decision=Recommendation.Decision.PENDING)
+        ).select_related("decided_by")
     )
-    recommendations = {
-        r.entry_id: r for r in service_request.recommendations.select_related("decided_by")
-    }
+    by_entry = {r.entry_id: r for r in recommendations}
     for entry in entries:
-        entry.recommendation = recommendations.get(entry.pk)
+        entry.recommendation = by_entry.get(entry.pk)  # type: ignore[attr-defined]
     work_lines = list(service_request.work_lines.select_related("logged_by"))
     context: dict[str, Any] = {
         "sr": service_request,
         "entries": entries,
+        "has_older_entries": has_older,
+        "timeline_limit": TIMELINE_LIMIT,
         "work_lines": work_lines,
         "work_total": sum((line.total for line in work_lines), start=0),
         "technicians": list(service_request.assigned_to.all()),
         "pending_recommendations": [
-            r for r in recommendations.values() if r.decision == Recommendation.Decision.PENDING
+            r for r in recommendations if r.decision == Recommendation.Decision.PENDING
         ],
         "now": timezone.now(),
         **action_forms(service_request),

@@ -8,8 +8,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from portico.customers.models import Organisation
-
 from .models import Priority, ServiceRequest, WorkLine
 
 OPEN = "open"
@@ -41,11 +39,12 @@ class QueueFilterForm(forms.Form):
     priority = forms.ChoiceField(
         label="Priority", required=False, choices=[("", "Any priority"), *Priority.choices]
     )
-    organisation = forms.ModelChoiceField(
+    # Typed, not a <select>: one option per organisation would grow with every sign-up.
+    organisation = forms.CharField(
         label="Organisation",
         required=False,
-        empty_label="All organisations",
-        queryset=Organisation.objects.only("pk", "name").order_by("name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "Name or customer number"}),
     )
     assigned = forms.ChoiceField(
         label="Assigned",
@@ -60,7 +59,7 @@ class QueueFilterForm(forms.Form):
             "q": (data.get("q") or "").strip(),
             "state": data.get("state") or OPEN,
             "priority": data.get("priority") or "",
-            "organisation": data.get("organisation"),
+            "organisation": (data.get("organisation") or "").strip(),
             "assigned": data.get("assigned") or "",
         }
 
@@ -101,8 +100,14 @@ class CommentForm(forms.Form):
         data = super().clean() or {}
         if not (data.get("body") or "").strip() and not data.get("attachments"):
             raise forms.ValidationError("Write a message or attach a file.")
-        # The submit button pressed ("Reply to customer" or "Add internal note") decides.
-        data["internal"] = self.data.get(self.add_prefix("visibility")) == self.INTERNAL
+        # The submit button pressed ("Reply to customer" or "Add internal note") decides; a
+        # post without it (replayed, scripted) must not turn an intended note into a reply.
+        visibility = self.data.get(self.add_prefix("visibility"))
+        if visibility not in (self.PUBLIC, self.INTERNAL):
+            raise forms.ValidationError(
+                "Choose “Reply to customer” or “Add internal note” to send the message."
+            )
+        data["internal"] = visibility == self.INTERNAL
         return data
 
 
