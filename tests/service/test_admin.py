@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -71,7 +72,8 @@ def test_big_changelists_never_count_or_scan_the_whole_table(rows, sam_client, m
 
 @pytest.mark.parametrize("model", BIG_LISTS)
 def test_big_changelists_count_at_most_the_cap(rows, sam_client, monkeypatch, model):
-    monkeypatch.setattr(CappedCountPaginator, "CAP", 2)
+    monkeypatch.setattr(CappedCountPaginator, "count_limit", 2)
+    monkeypatch.setattr(admin.site._registry[model], "list_per_page", 1)
 
     response = sam_client.get(changelist(model))
 

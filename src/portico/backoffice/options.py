@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.core.paginator import Paginator
 from django.http import HttpRequest
-from django.utils.functional import cached_property
+
+from portico.core.paginators import CappedCountPaginator as BaseCappedCountPaginator
 
 
 def is_provider_staff(request: HttpRequest) -> bool:
@@ -64,16 +64,8 @@ class ReadOnlyStaffAdmin(StaffModelAdmin):
         return False
 
 
-class CappedCountPaginator(Paginator):
-    """Counts at most ``CAP`` rows, so a changelist over millions of rows stays fast.
+class CappedCountPaginator(BaseCappedCountPaginator):
+    """A changelist over millions of rows counts at most ``count_limit`` rows past its page;
+    with ``show_full_result_count = False`` that is the only count it runs."""
 
-    With ``show_full_result_count = False`` this is the only count a changelist runs; past the
-    cap the list shows the first ``CAP`` rows' pages and the search narrows the rest.
-    """
-
-    CAP = 10_000
-
-    @cached_property
-    def count(self) -> int:
-        # No ORDER BY in the counted subquery: the database need not sort what it counts.
-        return self.object_list.order_by()[: self.CAP].count()  # type: ignore[attr-defined]
+    count_limit = 10_000

@@ -23,8 +23,15 @@ class CappedCountPaginator(Paginator):
 
     count_limit = COUNT_LIMIT
 
-    def __init__(self, object_list: Any, per_page: int | str, **kwargs: Any) -> None:
-        super().__init__(object_list, per_page, **kwargs)
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int | str,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
         self._window = max(self.count_limit, int(per_page) + 1)
 
     def get_page(self, number: Any) -> Any:
