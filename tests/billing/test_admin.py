@@ -196,3 +196,34 @@ def test_usage_changelist_runs_no_distinct_over_the_usage_table(foundation, sam_
         for q in queries.captured_queries
         if "DISTINCT" in q["sql"].upper() and "billing_usagerecord" in q["sql"]
     ]
+
+
+def test_workspace_and_order_admin_link_to_invoicing_their_work(sam_client, foundation, alice):
+    from django.urls import reverse
+
+    from portico.orders.models import SupplyOrder
+    from portico.service.services import log_work
+    from tests.service.factories import raise_request
+
+    request = raise_request(alice, site=foundation.acme_sites[0], title="Invoice me")
+    log_work(
+        request=request,
+        actor=foundation.users["sam"],
+        kind="labour",
+        description="Fit fuser",
+        quantity=1,
+        hours=2,
+        unit_price=60,
+    )
+    invoice_url = reverse("admin:billing_invoice_from_work")
+    page = sam_client.get(reverse("workspace:request", args=[request.number]))
+    assert f"{invoice_url}?number={request.number}".encode() in page.content
+
+    order = SupplyOrder.objects.create(
+        number="ORD-900001",
+        organisation=foundation.acme,
+        site=foundation.acme_sites[0],
+        status=SupplyOrder.Status.DELIVERED,
+    )
+    change = sam_client.get(reverse("admin:orders_supplyorder_change", args=[order.pk]))
+    assert f"{invoice_url}?number=ORD-900001".encode() in change.content

@@ -9,6 +9,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from portico.backoffice.options import StaffModelAdmin, StaffTabularInline
 
@@ -104,6 +107,7 @@ class SupplyOrderAdmin(StaffModelAdmin):
         "total",
         "currency",
         "notes",
+        "invoicing",
         "new_status",
         "status_note",
     ]
@@ -117,6 +121,7 @@ class SupplyOrderAdmin(StaffModelAdmin):
         "total",
         "currency",
         "notes",
+        "invoicing",
     ]
     actions = [
         _status_action(SupplyOrder.Status.CONFIRMED, "Confirm"),
@@ -124,6 +129,16 @@ class SupplyOrderAdmin(StaffModelAdmin):
         _status_action(SupplyOrder.Status.DELIVERED, "Mark delivered"),
         _status_action(SupplyOrder.Status.CANCELLED, "Cancel"),
     ]
+
+    @admin.display(description="Invoice")
+    def invoicing(self, obj: SupplyOrder) -> str:
+        """A delivered order is billed from a draft pre-filled with its lines."""
+        if obj.pk is None or obj.status != SupplyOrder.Status.DELIVERED:
+            return "Invoiced once delivered."
+        url = reverse("admin:billing_invoice_from_work")
+        return format_html(
+            '<a href="{}?{}">Invoice this order</a>', url, urlencode({"number": obj.number})
+        )
 
     def save_model(self, request: HttpRequest, obj: SupplyOrder, form: Any, change: bool) -> None:
         new_status = form.cleaned_data.get("new_status")
