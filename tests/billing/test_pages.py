@@ -105,7 +105,7 @@ def test_exports_follow_the_filters(alice_client, acme_invoices):
     )
 
     xlsx = alice_client.get(reverse("billing:invoices_xlsx"), {"status": "paid"})
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     values = list(sheet.values)
     assert values[0][0] == "Number"
     assert [row[0] for row in values[1:]] == [acme_invoices["paid"].number]

@@ -15,13 +15,12 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
 from portico.core.access import PortalRequest, access_object, portal_view
-from portico.core.exports import stream_csv
+from portico.core.exports import stream_csv, xlsx_response
 from portico.core.paginators import CappedCountPaginator
 from portico.core.rights import Function, Right
 from portico.customers.models import Site
 
 from . import services
-from .exports import xlsx_response
 from .forms import AssetFilterForm, AssetRegistrationForm
 from .hooks import attach_last_service_requests, attach_machine_actions
 from .models import Asset

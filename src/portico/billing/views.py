@@ -10,14 +10,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portico.core.access import PortalRequest, access_object, portal_view
-from portico.core.exports import safe_cell, stream_csv
+from portico.core.exports import stream_csv, xlsx_response
 from portico.core.paginators import CappedCountPaginator
 from portico.core.rights import Function, Right
 
@@ -150,24 +150,12 @@ def invoice_export_csv(request: PortalRequest) -> StreamingHttpResponse:
 
 @require_GET
 @portal_view(Function.INVOICES, Right.VIEW)
-def invoice_export_xlsx(request: PortalRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
+def invoice_export_xlsx(request: PortalRequest) -> FileResponse:
     _, invoices = _filtered_invoices(request)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Invoices")
-    sheet.append(EXPORT_HEADER)
-    for row in _export_rows(invoices):
-        cells: list[Any] = [safe_cell(value) for value in row[:6]]
-        cells += [Decimal(value) for value in row[6:]]
-        sheet.append(cells)
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    # Amounts leave as numbers so the spreadsheet can add them up.
+    rows = ([*row[:6], *(Decimal(value) for value in row[6:])] for row in _export_rows(invoices))
     filename = f"invoices-{timezone.localdate():%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    workbook.save(response)
-    return response
+    return xlsx_response(filename, EXPORT_HEADER, rows, sheet="Invoices")
 
 
 def _invoice(request: PortalRequest, invoice_number: str) -> Invoice:

@@ -1,13 +1,24 @@
-"""Streamed CSV (and later Excel) exports, with spreadsheet-formula cells neutralised."""
+"""Exports: CSV streamed row by row, Excel built row by row; formula cells neutralised.
+
+openpyxl's write-only workbook keeps one row in memory at a time; the finished file is
+spooled (in memory up to a few MB, then on disk) and streamed out with FileResponse.
+"""
 
 import csv
+import tempfile
 from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
 from itertools import islice
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 CHUNK_LINES = 500
 
@@ -60,3 +71,44 @@ def stream_csv(
     response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def excel_value(value: Any) -> Any:
+    """Numbers and dates stay typed; everything else becomes harmless text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, datetime):
+        # Excel has no time zones: write the local wall-clock time.
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.replace(tzinfo=None)
+    if isinstance(value, date):
+        return value
+    return safe_cell(value)
+
+
+def xlsx_response(
+    filename: str, header: list[str], rows: Iterable[Iterable[Any]], *, sheet: str = "Export"
+) -> FileResponse:
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    bold = Font(bold=True)
+    heading = []
+    for text in header:
+        cell = WriteOnlyCell(worksheet, value=safe_cell(text))
+        cell.font = bold
+        heading.append(cell)
+    worksheet.append(heading)
+    for row in rows:
+        worksheet.append([excel_value(value) for value in row])
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115  (FileResponse closes it)
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

@@ -13,11 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from portico.assets.exports import xlsx_response
 from portico.assets.models import Asset
 from portico.assets.views import sort_order
 from portico.core.access import PortalRequest, access_object, portal_view
-from portico.core.exports import stream_csv
+from portico.core.exports import stream_csv, xlsx_response
 from portico.core.paginators import CappedCountPaginator
 from portico.core.rights import Function, Right
 

@@ -6,7 +6,6 @@ their entries and attachments only through the request's own thread, public ones
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +20,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from portico.core.access import PortalRequest, portal_view
-from portico.core.exports import safe_cell, stream_csv
+from portico.core.exports import stream_csv, xlsx_response
 from portico.core.rights import Function, Right
 from portico.threads.models import Attachment, Entry
 
@@ -201,24 +200,10 @@ def export_csv(request: PortalRequest) -> HttpResponseBase:
 
 @portal_view(Function.TICKETS, Right.VIEW)
 def export_excel(request: PortalRequest) -> HttpResponseBase:
-    from openpyxl import Workbook
-
     qs, _form, _sort = filtered_requests(request)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Service requests")
-    sheet.append(EXPORT_HEADER)
-    for row in _export_rows(qs):
-        sheet.append([safe_cell(cell) for cell in row])
-    # write_only keeps rows on disk while building; the finished file is streamed from disk.
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    workbook.save(target)
-    target.seek(0)
     stamp = timezone.localdate().isoformat()
-    return FileResponse(
-        target,
-        as_attachment=True,
-        filename=f"service-requests-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        f"service-requests-{stamp}.xlsx", EXPORT_HEADER, _export_rows(qs), sheet="Service requests"
     )
 
 
