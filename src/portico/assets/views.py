@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
-from portico.core.access import PortalRequest, access_object, portal_view
+from portico.core.access import PortalRequest, Scope, access_object, portal_view
 from portico.core.exports import stream_csv, xlsx_response
 from portico.core.paginators import CappedCountPaginator
 from portico.core.rights import Function, Right
@@ -75,17 +75,22 @@ def _listed(assets: QuerySet[Asset]) -> QuerySet[Asset]:
     return assets.select_related("product_model", "site")
 
 
+def sites_with_equipment_counts(scope: Scope) -> QuerySet[Site]:
+    """The scope's sites, each with ``equipment_count``, in one query (E1)."""
+    # The site is visible, so its machines are too when they belong to a visible organisation.
+    counted = Q(assets__organisation_id__in=scope.organisation_ids)
+    return (
+        Site.objects.visible_to(scope)
+        .annotate(equipment_count=Count("assets", filter=counted))
+        .order_by("name", "id")
+    )
+
+
 @require_safe
 @portal_view(Function.ASSETS, Right.VIEW)
 def sites(request: PortalRequest) -> HttpResponse:
     """E1: every site the user may see, with its equipment count and "Choose equipment"."""
-    # The site is visible, so its machines are too when they belong to a visible organisation.
-    counted = Q(assets__organisation_id__in=request.portal_scope.organisation_ids)
-    sites = (
-        Site.objects.visible_to(request.portal_scope)
-        .annotate(equipment_count=Count("assets", filter=counted))
-        .order_by("name", "id")
-    )
+    sites = sites_with_equipment_counts(request.portal_scope)
     page = Paginator(sites, SITES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "assets/sites.html", {"page": page})
 
