@@ -300,8 +300,11 @@ def _load(request: PortalRequest, request_number: str) -> ServiceRequest:
         raise Http404("Not found.") from exc
 
 
-def timeline_entries(service_request: ServiceRequest, *, public_only: bool = True) -> list[Entry]:
-    """The newest entries of the thread, oldest first, with authors and attachments."""
+def newest_entries(
+    service_request: ServiceRequest, *, public_only: bool = True
+) -> tuple[list[Entry], bool]:
+    """The newest ``TIMELINE_LIMIT`` entries, oldest first, with authors and attachments,
+    and whether older ones exist. Customers get public entries and attachments only."""
     entries = service_request.thread.entries.all()
     attachments = Attachment.objects.all()
     if public_only:
@@ -309,18 +312,26 @@ def timeline_entries(service_request: ServiceRequest, *, public_only: bool = Tru
     newest = list(
         entries.select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=attachments))
-        .order_by("-created_at", "-id")[:TIMELINE_LIMIT]
+        .order_by("-created_at", "-id")[: TIMELINE_LIMIT + 1]
     )
+    has_older = len(newest) > TIMELINE_LIMIT
+    newest = newest[:TIMELINE_LIMIT]
     newest.reverse()
+    return newest, has_older
+
+
+def timeline_entries(service_request: ServiceRequest) -> list[Entry]:
+    """The customer's timeline: public entries with their recommendations and badges."""
+    newest, _ = newest_entries(service_request, public_only=True)
     recommendations = {
         r.entry_id: r
         for r in service_request.recommendations.filter(entry__in=[e.pk for e in newest])
     }
     for entry in newest:
-        entry.recommendation = recommendations.get(entry.pk)
+        entry.recommendation = recommendations.get(entry.pk)  # type: ignore[attr-defined]
         if entry.kind == Entry.Kind.STATE_CHANGE:
-            entry.from_badge = state_badge(entry.data.get("from", ""))
-            entry.to_badge = state_badge(entry.data.get("to", ""))
+            entry.from_badge = state_badge(entry.data.get("from", ""))  # type: ignore[attr-defined]
+            entry.to_badge = state_badge(entry.data.get("to", ""))  # type: ignore[attr-defined]
     return newest
 
 

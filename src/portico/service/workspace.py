@@ -25,11 +25,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from portico.core.rights import Right
-from portico.threads.models import Entry
 
 from . import services
 from .models import Recommendation, ServiceRequest
-from .views import TIMELINE_LIMIT
+from .views import TIMELINE_LIMIT, newest_entries
 from .workspace_forms import (
     ALL,
     MINE,
@@ -241,19 +240,6 @@ def action_forms(service_request: ServiceRequest) -> dict[str, forms.Form]:
     }
 
 
-def newest_entries(service_request: ServiceRequest) -> tuple[list[Entry], bool]:
-    """The newest ``TIMELINE_LIMIT`` entries, oldest first, and whether older ones exist."""
-    newest = list(
-        service_request.thread.entries.select_related("author")
-        .prefetch_related("attachments")
-        .order_by("-created_at", "-id")[: TIMELINE_LIMIT + 1]
-    )
-    has_older = len(newest) > TIMELINE_LIMIT
-    newest = newest[:TIMELINE_LIMIT]
-    newest.reverse()
-    return newest, has_older
-
-
 def render_request(
     request: HttpRequest,
     service_request: ServiceRequest,
@@ -261,7 +247,7 @@ def render_request(
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    entries, has_older = newest_entries(service_request)
+    entries, has_older = newest_entries(service_request, public_only=False)
     recommendations = list(
         service_request.recommendations.filter(
             Q(entry__in=[entry.pk for entry in entries])
