@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from portico.core.access import PortalRequest, portal_view
 from portico.core.exports import stream_csv, xlsx_response
+from portico.core.paginators import CappedCountPaginator
 from portico.core.rights import Function, Right
 from portico.threads.models import Attachment, Entry
 
@@ -39,7 +40,6 @@ from .models import ExtraField, Priority, Recommendation, ServiceRequest
 
 PAGE_SIZE = 25
 # The list says "1,000+" rather than counting a huge table on every page view.
-COUNT_LIMIT = 1000
 TIMELINE_LIMIT = 200
 TABS = ["summary", "timeline", "attachments", "invoices", "parts"]
 TAB_LABELS = {
@@ -119,17 +119,10 @@ def _sort_links(request: PortalRequest, current: str) -> dict[str, dict[str, str
 @portal_view(Function.TICKETS, Right.VIEW)
 def request_list(request: PortalRequest) -> HttpResponse:
     qs, form, sort = filtered_requests(request)
-    try:
-        page_number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_number = 1
-    start = (page_number - 1) * PAGE_SIZE
-    rows = list(qs[start : start + PAGE_SIZE + 1])
-    has_next = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    page = CappedCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     for row in rows:
-        row.badge = state_badge(row.state)  # type: ignore[attr-defined]
-    bounded = qs.order_by()[: COUNT_LIMIT + 1].count()
+        row.badge = state_badge(row.state)
     params = request.GET.copy()
     params.pop("page", None)
     export_query = params.urlencode()
@@ -140,13 +133,7 @@ def request_list(request: PortalRequest) -> HttpResponse:
             "tab": _tab(request),
             "form": form,
             "rows": rows,
-            "page_number": page_number,
-            "has_next": has_next,
-            "has_previous": page_number > 1,
-            "first_row": start + 1,
-            "last_row": start + len(rows),
-            "total": min(bounded, COUNT_LIMIT),
-            "total_is_capped": bounded > COUNT_LIMIT,
+            "page": page,
             "sort_links": _sort_links(request, sort),
             "export_query": export_query,
             "is_filtered": any(
