@@ -118,6 +118,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's widget templates, with inputs and selects rendered in Python (same markup).
+FORM_RENDERER = "portico.core.renderers.PorticoFormRenderer"
 
 # --- Database -------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -90,15 +90,21 @@ def build_scope(user: Any, requested_organisation_id: int | None = None) -> Scop
     memberships = list(
         user.memberships.filter(organisation__status=Organisation.Status.ACTIVE)
         .select_related("organisation")
-        .prefetch_related("sites")
         .order_by("organisation__name")
     )
     if not memberships:
         return Scope(user=user)
-    reachable = reachable_organisations(user)
     organisation: Organisation | None = None
-    if requested_organisation_id is not None:
-        organisation = reachable.filter(pk=requested_organisation_id).first()
+    if any(m.reaches_subsidiaries for m in memberships):
+        reachable = reachable_organisations(user)
+        if requested_organisation_id is not None:
+            organisation = reachable.filter(pk=requested_organisation_id).first()
+        switchable_count = reachable.count()
+    else:
+        # Without reach, the reachable organisations are the memberships' own: no query.
+        own = {m.organisation_id: m.organisation for m in memberships}
+        organisation = own.get(requested_organisation_id)
+        switchable_count = len(own)
     if organisation is None:
         organisation = memberships[0].organisation
     membership = governing_membership(memberships, organisation)
@@ -120,7 +126,9 @@ def build_scope(user: Any, requested_organisation_id: int | None = None) -> Scop
         )
         visible |= set(siblings.values_list("pk", flat=True))
 
-    site_ids = None if membership.all_sites else frozenset(s.pk for s in membership.sites.all())
+    site_ids = (
+        None if membership.all_sites else frozenset(membership.sites.values_list("pk", flat=True))
+    )
     return Scope(
         user=user,
         organisation=organisation,
@@ -128,7 +136,7 @@ def build_scope(user: Any, requested_organisation_id: int | None = None) -> Scop
         organisation_ids=frozenset(visible),
         site_ids=site_ids,
         rights=membership.rights(),
-        switchable_count=reachable.count(),
+        switchable_count=switchable_count,
     )
 
 

@@ -3,9 +3,9 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
 
 from .branding import label
+from .links import fixed_url
 from .models import Branding
 from .rights import STAFF, Function, Right
 
@@ -38,9 +38,8 @@ def navigation(request: HttpRequest, labels: dict[str, str]) -> list[dict[str, A
                 continue
         elif function is not None and (scope is None or not scope.can(function, Right.VIEW)):
             continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
+        url = fixed_url(url_name)
+        if url is None:  # a feature this installation does not have yet
             continue
         current = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"label": label(labels, key), "url": url, "current": current})

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,10 +24,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from portico.accounts.models import User
+from portico.core.dates import time_html, user_date_format
 from portico.core.rights import Right
 
 from . import services
+from .hooks import state_badge
 from .models import Recommendation, ServiceRequest
+from .rows import list_rows
 from .views import TIMELINE_LIMIT, newest_entries
 from .workspace_forms import (
     ALL,
@@ -154,6 +158,18 @@ def queue_ids(filters: dict[str, Any], user: Any, limit: int) -> list[int]:
     return ids
 
 
+# What a row of the queue shows (and reads to decide it).
+QUEUE_COLUMNS = (
+    "number",
+    "title",
+    "priority",
+    "state",
+    "created_at",
+    "organisation__name",
+    "site__name",
+)
+
+
 def queue_page(
     filters: dict[str, Any], user: Any, number: int
 ) -> tuple[list[ServiceRequest], bool]:
@@ -167,12 +183,18 @@ def queue_page(
         for row in ServiceRequest.objects.filter(pk__in=ids)
         .annotate(next_due=next_target())
         .select_related("organisation", "site")
-        .prefetch_related("assigned_to")
+        .only(*QUEUE_COLUMNS)
+        .prefetch_related(Prefetch("assigned_to", User.objects.only("full_name", "email")))
     }
     now = timezone.now()
     page = [rows[pk] for pk in ids if pk in rows]
+    list_rows(page, "workspace:request", user, now)
+    fmt = user_date_format(user)
     for row in page:
         row.sla_breached = bool(row.is_open and row.next_due and row.next_due < now)
+        shows_due = row.next_due and (row.sla_breached or row.is_open)
+        row.due_html = time_html(row.next_due, fmt, now) if shows_due else ""
+        row.assigned_names = ", ".join(person.get_short_name() for person in row.assigned_to.all())
     return page, has_next
 
 
@@ -270,6 +292,7 @@ def render_request(
             r for r in recommendations if r.decision == Recommendation.Decision.PENDING
         ],
         "now": timezone.now(),
+        "badge": state_badge(service_request.state),
         **action_forms(service_request),
         **(bound or {}),
     }

@@ -4,12 +4,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django import template
-from django.utils import dateformat, timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.timesince import timesince
 
 from portico.core.branding import label as branded_label
+from portico.core.dates import format_date, time_html, user_date_format
 from portico.core.models import Branding
 
 register = template.Library()
@@ -23,8 +21,7 @@ def label(context: dict[str, Any], key: str) -> str:
 
 def _user_format(context: dict[str, Any]) -> str:
     request = context.get("request")
-    user = getattr(request, "user", None)
-    return getattr(user, "date_format", None) or "d/m/Y"
+    return user_date_format(getattr(request, "user", None))
 
 
 @register.simple_tag(takes_context=True)
@@ -32,28 +29,19 @@ def userdate(context: dict[str, Any], value: date | datetime | None) -> str:
     """A date in the user's chosen format (and time zone, for a datetime)."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return dateformat.format(value, _user_format(context))
+    return format_date(value, _user_format(context))
 
 
 @register.simple_tag(takes_context=True)
 def userdatetime(context: dict[str, Any], value: datetime | None) -> str:
     if value is None:
         return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return dateformat.format(local, _user_format(context) + " H:i")
+    return format_date(value, _user_format(context) + " H:i")
 
 
 @register.simple_tag(takes_context=True)
 def reltime(context: dict[str, Any], value: datetime | None) -> SafeString | str:
-    """'3 days ago', with the absolute date and time on hover and for screen readers."""
+    """'3 days ago' (or 'in 2 hours'), with the date and time on hover and for screen readers."""
     if value is None:
         return ""
-    absolute = userdatetime(context, value)
-    return format_html(
-        '<time datetime="{}" title="{}">{} ago</time>',
-        value.isoformat(),
-        absolute,
-        timesince(value),
-    )
+    return time_html(value, _user_format(context))

@@ -1,0 +1,60 @@
+"""Dates in the user's format and relative times, as lists print them for every row."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import dateformat, timezone
+
+from portico.accounts.models import DateFormat
+from portico.core.dates import format_date, relative_time, time_html
+
+WHEN = datetime(2026, 3, 7, 8, 5, tzinfo=ZoneInfo("UTC"))
+
+
+@pytest.mark.parametrize("fmt", [*DateFormat.values, "d/m/Y H:i", "j M Y H:i", "n/j/y"])
+def test_compiled_formats_match_django(fmt: str) -> None:
+    with timezone.override("Europe/Oslo"):
+        assert format_date(WHEN, fmt) == dateformat.format(timezone.localtime(WHEN), fmt)
+        assert format_date(date(2026, 12, 31), fmt.replace(" H:i", "")) == dateformat.format(
+            date(2026, 12, 31), fmt.replace(" H:i", "")
+        )
+
+
+def test_a_datetime_is_shown_in_the_current_time_zone() -> None:
+    with timezone.override("Europe/Oslo"):
+        assert format_date(WHEN, "Y-m-d H:i") == "2026-03-07 09:05"
+    with timezone.override("America/New_York"):
+        assert format_date(WHEN, "Y-m-d H:i") == "2026-03-07 03:05"
+
+
+def test_other_format_characters_go_through_django() -> None:
+    assert format_date(WHEN, "l, F jS") == dateformat.format(timezone.localtime(WHEN), "l, F jS")
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(seconds=20), "just now"),
+        (timedelta(seconds=-20), "just now"),
+        (timedelta(minutes=1), "1 minute ago"),
+        (timedelta(minutes=59), "59 minutes ago"),
+        (timedelta(hours=5, minutes=59), "5 hours ago"),
+        (timedelta(days=1, hours=23), "1 day ago"),
+        (timedelta(days=13), "1 week ago"),
+        (timedelta(days=45), "1 month ago"),
+        (timedelta(days=800), "2 years ago"),
+        (-timedelta(hours=3, minutes=1), "in 3 hours"),
+        (-timedelta(days=2), "in 2 days"),
+    ],
+)
+def test_relative_time(delta: timedelta, text: str) -> None:
+    assert relative_time(WHEN - delta, now=WHEN) == text
+
+
+def test_time_html_carries_the_machine_date_and_the_users_format() -> None:
+    with timezone.override("UTC"):
+        html = time_html(WHEN, "d.m.Y", now=WHEN + timedelta(days=3))
+    assert html == (
+        '<time datetime="2026-03-07T08:05:00+00:00" title="07.03.2026 08:05">3 days ago</time>'
+    )

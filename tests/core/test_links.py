@@ -1,0 +1,46 @@
+"""Row and navigation URLs equal what reverse() gives, with one reverse per page."""
+
+from unittest import mock
+
+from django.urls import reverse
+
+from portico.core import links
+from portico.core.links import fixed_url, row_urls
+
+
+def test_row_urls_equal_reverse_for_each_key() -> None:
+    keys = ["REQ-000001", "REQ-123456", "odd key é?#", "a.b_c~d"]
+    assert row_urls("service:detail", keys) == [
+        reverse("service:detail", args=[key]) for key in keys
+    ]
+
+
+def test_row_urls_reverse_the_pattern_once_for_plain_keys() -> None:
+    with mock.patch.object(links, "reverse", wraps=reverse) as spy:
+        urls = row_urls("service:detail", [f"REQ-{n:06d}" for n in range(25)])
+    assert urls[3] == "/requests/REQ-000003/"
+    assert spy.call_count == 2  # the pattern, and the first key to check it
+
+
+def test_row_urls_fall_back_for_a_converter_that_rejects_the_slot() -> None:
+    # An <int:…> pattern cannot take the placeholder: each key is reversed.
+    assert row_urls("assets:detail", [5, 7]) == [
+        reverse("assets:detail", args=[5]),
+        reverse("assets:detail", args=[7]),
+    ]
+
+
+def test_row_urls_of_nothing() -> None:
+    assert row_urls("service:detail", []) == []
+
+
+def test_fixed_url_is_reverse_or_none() -> None:
+    assert fixed_url("service:list") == reverse("service:list")
+    assert fixed_url("no-such:page") is None
+
+
+def test_fixed_url_follows_the_active_urlconf(settings) -> None:
+    assert fixed_url("service:list") == "/requests/"
+    settings.ROOT_URLCONF = "tests.core.urls_minimal"
+    assert fixed_url("service:list") is None
+    assert fixed_url("only") == "/only/"

@@ -1,0 +1,94 @@
+"""The Python-rendered widgets write exactly what Django's widget templates write."""
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+
+from portico.core.renderers import PorticoFormRenderer
+
+
+class Everything(forms.Form):
+    name = forms.CharField(max_length=20, help_text="Your name")
+    email = forms.EmailField(
+        required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    count = forms.IntegerField(min_value=0, initial=3)
+    when = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    secret = forms.CharField(widget=forms.PasswordInput)
+    token = forms.CharField(widget=forms.HiddenInput, initial='a"b<c>&')
+    colour = forms.ChoiceField(
+        choices=[
+            ("", "Any colour"),
+            ("red", "Red & <b>bold</b>"),
+            ("blue", mark_safe("<i>Blue</i>")),
+        ]
+    )
+    grouped = forms.ChoiceField(
+        choices=[("Warm", [("red", "Red"), ("amber", "Amber")]), ("cold", "Cold")],
+        widget=forms.Select(attrs={"disabled": True, "data-x": '1"2', "hidden": False}),
+    )
+    several = forms.MultipleChoiceField(choices=[(1, "One"), (2, "Two"), (3, "Three")])
+
+
+class OwnOption(forms.Select):
+    option_template_name = "django/forms/widgets/select_option.html"
+
+
+def render_all(form: forms.Form) -> list[str]:
+    return [str(field) for field in form]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "name": "Ann <script>",
+            "email": "ann@example.com",
+            "count": "7",
+            "when": "2026-11-22",
+            "secret": "hidden",
+            "token": "x",
+            "colour": "red",
+            "grouped": "amber",
+            "several": ["1", "3"],
+        },
+        {"name": "", "count": "not a number", "colour": "nope"},
+    ],
+)
+def test_fast_widgets_match_django_templates(data: dict | None) -> None:
+    fast = render_all(Everything(data, renderer=PorticoFormRenderer()))
+    slow = render_all(Everything(data, renderer=DjangoTemplates()))
+    assert fast == slow
+
+
+def test_the_portal_uses_the_fast_renderer(settings) -> None:
+    form = Everything()
+    assert isinstance(form.renderer, PorticoFormRenderer)
+    html = str(form["colour"])
+    assert '<option value="red">Red &amp; &lt;b&gt;bold&lt;/b&gt;</option>' in html
+    assert "<i>Blue</i>" in html  # a safe label is kept as it is
+
+
+def test_other_widgets_still_go_through_the_templates() -> None:
+    class Agree(forms.Form):
+        agree = forms.BooleanField()
+        notes = forms.CharField(widget=forms.Textarea)
+
+    fast = render_all(Agree(renderer=PorticoFormRenderer()))
+    assert fast == render_all(Agree(renderer=DjangoTemplates()))
+    assert 'type="checkbox"' in fast[0]
+    assert "<textarea" in fast[1]
+
+
+def test_a_custom_option_template_falls_back_to_the_templates() -> None:
+    class Custom(forms.Form):
+        pick = forms.ChoiceField(choices=[("a", "A")], widget=OwnOption)
+
+    OwnOption.option_template_name = "core/_never_rendered_option.html"
+    try:
+        with pytest.raises(Exception, match="_never_rendered_option"):
+            str(Custom(renderer=PorticoFormRenderer())["pick"])
+    finally:
+        OwnOption.option_template_name = "django/forms/widgets/select_option.html"
