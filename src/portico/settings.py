@@ -92,8 +92,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portico.accounts.middleware.UserPreferencesMiddleware",
-    "portico.accounts.middleware.AccountSecurityMiddleware",
+    # Before AccountSecurityMiddleware, which reads the (lazy) scope.
     "portico.core.access.ScopeMiddleware",
+    "portico.accounts.middleware.AccountSecurityMiddleware",
     # AxesMiddleware must be last: it turns lockouts into responses.
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,8 +132,12 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with closed connections kept in a pool for reuse.
+            "ENGINE": "portico.core.db.sqlite",
             "NAME": str(VAR_DIR / "portico.sqlite3"),
+            # Tests run in memory, as with Django's own SQLite backend (stated here because
+            # test runners only recognise that backend by its name).
+            "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 # IMMEDIATE takes the write lock when a transaction starts, so two writers
                 # queue on the busy timeout instead of failing with "database is locked".

@@ -58,3 +58,8 @@ def test_time_html_carries_the_machine_date_and_the_users_format() -> None:
     assert html == (
         '<time datetime="2026-03-07T08:05:00+00:00" title="07.03.2026 08:05">3 days ago</time>'
     )
+
+
+def test_time_html_escapes_words_from_translations(monkeypatch) -> None:
+    monkeypatch.setattr("portico.core.dates.relative_time", lambda value, now=None: "<b>&")
+    assert time_html(WHEN, "d/m/Y").endswith(">&lt;b&gt;&amp;</time>")

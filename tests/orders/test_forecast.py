@@ -164,10 +164,15 @@ def test_never_ordered_and_never_read_has_no_estimate():
 # --- From the database, for a page of machines --------------------------------------------
 
 
+def local_days_ago(days: int):
+    """Now, ``days`` calendar days back in the local time zone: across a change to or from
+    summer time, ``timezone.now() - timedelta(days)`` late in the evening falls on the
+    next local day and the forecasts (counted in local dates) moved by one."""
+    return timezone.localtime() - timedelta(days=days)
+
+
 def read(meter: Meter, value: int, days_ago: int) -> None:
-    MeterReading.objects.create(
-        meter=meter, value=value, read_at=timezone.now() - timedelta(days=days_ago)
-    )
+    MeterReading.objects.create(meter=meter, value=value, read_at=local_days_ago(days_ago))
 
 
 @pytest.mark.django_db
@@ -183,7 +188,7 @@ def test_forecast_from_readings_and_the_last_order(alice, equipment):
     read(mono, 1_000, 200)  # outside the 90-day window: ignored
     cyan_order = order_for(alice, asset, {cat.cyan: 1})
     SupplyOrder.objects.filter(pk=cyan_order.pk).update(
-        created_at=timezone.now() - timedelta(days=10)
+        created_at=local_days_ago(10)
     )
     cancelled = order_for(alice, asset, {cat.magenta: 1})
     cancelled.status = SupplyOrder.Status.CANCELLED

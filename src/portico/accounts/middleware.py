@@ -58,9 +58,10 @@ class AccountSecurityMiddleware:
         if user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
             if user.must_change_password:
                 return _send_to(request, reverse("account_change_password"), come_back=True)
-            from .services import has_two_factor, two_factor_required
+            from .services import has_two_factor
 
-            if two_factor_required(user) and not has_two_factor(user):
+            # The scope has the user's organisations loaded already: no query of its own.
+            if request.portal_scope.requires_two_factor and not has_two_factor(user):  # type: ignore[attr-defined]
                 return _send_to(request, reverse("mfa_activate_totp"))
         return self.get_response(request)
 

@@ -41,6 +41,8 @@ class Scope:
     rights: Mapping[str, int] = field(default_factory=dict)
     # How many organisations the user may switch between ("Change account").
     switchable_count: int = 0
+    # Any of the user's organisations demands two-factor authentication (A3).
+    requires_two_factor: bool = False
 
     def right(self, function: Function | str) -> Right:
         return Right(self.rights.get(str(function), Right.NONE))
@@ -137,6 +139,7 @@ def build_scope(user: Any, requested_organisation_id: int | None = None) -> Scop
         site_ids=site_ids,
         rights=membership.rights(),
         switchable_count=switchable_count,
+        requires_two_factor=any(m.organisation.require_two_factor for m in memberships),
     )
 
 
