@@ -187,9 +187,7 @@ def test_forecast_from_readings_and_the_last_order(alice, equipment):
     read(mono, 66_000, 0)  # 200 mono pages a day
     read(mono, 1_000, 200)  # outside the 90-day window: ignored
     cyan_order = order_for(alice, asset, {cat.cyan: 1})
-    SupplyOrder.objects.filter(pk=cyan_order.pk).update(
-        created_at=local_days_ago(10)
-    )
+    SupplyOrder.objects.filter(pk=cyan_order.pk).update(created_at=local_days_ago(10))
     cancelled = order_for(alice, asset, {cat.magenta: 1})
     cancelled.status = SupplyOrder.Status.CANCELLED
     cancelled.save()

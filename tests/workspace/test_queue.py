@@ -170,3 +170,43 @@ def test_pages_merge_every_open_state_in_target_order(sam_client, alice, acme):
     second = numbers(sam_client.get(reverse("workspace:queue"), {"page": 2}))
 
     assert first + second == [r.number for r in made] + [undated.number]
+
+
+@pytest.mark.parametrize("state", ServiceRequest.State.values)
+def test_queue_due_at_is_the_target_that_runs_in_each_state(alice, acme, state):
+    request = raise_request(
+        alice,
+        acme.sites.first(),
+        "Paper jam",
+        state=state,
+        response_due_in=timedelta(hours=4),
+        resolution_due_in=timedelta(days=2),
+    )
+    request.refresh_from_db()
+    if state == ServiceRequest.State.NEW:
+        assert request.queue_due_at == request.response_due_at
+    elif state in ServiceRequest.OPEN_STATES:
+        assert request.queue_due_at == request.resolution_due_at
+    else:
+        assert request.queue_due_at is None
+
+
+def test_the_open_queue_reads_along_the_queue_due_index(sam_client, queue_requests):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        sam_client.get(reverse("workspace:queue"))
+    dated = next(
+        q["sql"] for q in queries if 'ORDER BY "service_servicerequest"."queue_due_at"' in q["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"EXPLAIN {dated}"
+            if connection.vendor == "postgresql"
+            else f"EXPLAIN QUERY PLAN {dated}"
+        )
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    if connection.vendor == "sqlite":  # PostgreSQL may rightly scan a table this small
+        assert "service_req_queue_due" in plan
+        assert "TEMP B-TREE" not in plan  # no sort: rows come in index order
