@@ -7,9 +7,10 @@
 For each size the data set grows (``portico generate_requests``: many organisations and
 sites, every request with a thread of ``--entries`` entries), then the portal is served as
 in production (PORTICO_ENV=production, uvicorn with 2 workers on loopback) and each page is
-loaded with ``wrk`` (8 connections, 15 s). SQL queries per page are counted in-process
-(``bench/measure.py``). The database is PostgreSQL when DATABASE_URL is set (use a scratch
-database: the benchmark adds rows to it), otherwise SQLite under ``var/bench/``.
+loaded with ``wrk`` (8 connections, 15 s, three interleaved rounds; the median is shown).
+SQL queries per page are counted in-process (``bench/measure.py``). The database is
+PostgreSQL when DATABASE_URL is set (use a scratch database: the benchmark adds rows to
+it), otherwise SQLite under ``var/bench/``.
 
 Targets: every page ≥ 10 % of the floor's req/s, p99 < 100 ms, and the same query count at
 every size.
@@ -25,6 +26,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -210,6 +212,22 @@ def run_wrk(
     }
 
 
+def url_of(port: int, page: dict[str, Any]) -> str:
+    return f"http://127.0.0.1:{port}{page['path']}"
+
+
+def middle(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The median of each figure over the rounds, and the rounds themselves."""
+    return {
+        "rps": statistics.median(run["rps"] for run in runs),
+        "p50": statistics.median(run["p50"] for run in runs),
+        "p99": statistics.median(run["p99"] for run in runs),
+        "non_2xx": sum(run["non_2xx"] for run in runs),
+        "socket_errors": "; ".join(run["socket_errors"] for run in runs if run["socket_errors"]),
+        "rounds": runs,
+    }
+
+
 # --- report -----------------------------------------------------------------------------
 
 
@@ -257,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="Sizes 1000,10000.")
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="Runs per page, interleaved; the median is shown."
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--entries", type=int, default=4, help="Timeline entries per request.")
     parser.add_argument("--var", default=str(ROOT / "var" / "bench"), help="Scratch directory.")
@@ -297,25 +318,34 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for page in pages:
                 check_page(port, page)
-                url = f"http://127.0.0.1:{port}{page['path']}"
                 # Warm both workers (imports, template and session caches) before measuring.
-                run_wrk(wrk, url, page["cookie"], seconds=2, connections=4, threads=2)
-                load = run_wrk(
-                    wrk,
-                    url,
-                    page["cookie"],
-                    seconds=args.seconds,
-                    connections=args.connections,
-                    threads=2,
+                run_wrk(
+                    wrk, url_of(port, page), page["cookie"], seconds=2, connections=4, threads=2
                 )
-                row = {**page, **load, "size": size, "database": database}
+            # Rounds interleave the pages, so a burst of load from elsewhere on a shared
+            # machine hits one round of each rather than every run of one page.
+            runs: dict[str, list[dict[str, Any]]] = {page["page"]: [] for page in pages}
+            for number in range(1, args.rounds + 1):
+                for page in pages:
+                    load = run_wrk(
+                        wrk,
+                        url_of(port, page),
+                        page["cookie"],
+                        seconds=args.seconds,
+                        connections=args.connections,
+                        threads=2,
+                    )
+                    runs[page["page"]].append(load)
+                    print(
+                        f"  round {number}  {page['page']:<24} {load['rps']:>8,.0f} req/s"
+                        f"  p50 {load['p50']:6.1f} ms  p99 {load['p99']:6.1f} ms"
+                        f"  {page['queries']:>2} queries",
+                        flush=True,
+                    )
+            for page in pages:
+                row = {**page, **middle(runs[page["page"]]), "size": size, "database": database}
                 row.pop("cookie")
                 rows.append(row)
-                print(
-                    f"  {page['page']:<24} {load['rps']:>8,.0f} req/s  p50 {load['p50']:6.1f} ms"
-                    f"  p99 {load['p99']:6.1f} ms  {page['queries']:>2} queries",
-                    flush=True,
-                )
         finally:
             stop_server(server)
         results.extend(rows)

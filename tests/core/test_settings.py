@@ -75,3 +75,39 @@ def test_every_page_sends_a_csp_without_inline_scripts(client):
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
+
+
+def settings_in_subprocess(tmp_path, code: str, **env_vars: str) -> list[str]:
+    env = {**os.environ, "PORTICO_VAR_DIR": str(tmp_path), **env_vars}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+
+def test_postgresql_connections_come_from_a_pool(tmp_path):
+    """Under ASGI each request has its own thread: connections are lent by Django's pool."""
+    code = (
+        "from django.conf import settings;"
+        "print(settings.DATABASES['default']['OPTIONS']['pool']['max_size'])"
+    )
+    url = "postgres://portico@127.0.0.1:5432/portico"
+    assert settings_in_subprocess(tmp_path, code, DATABASE_URL=url) == ["10"]
+    sized = settings_in_subprocess(tmp_path, code, DATABASE_URL=url, PORTICO_DB_POOL_SIZE="4")
+    assert sized == ["4"]
+    off = (
+        "from django.conf import settings;"
+        "print('pool' in settings.DATABASES['default'].get('OPTIONS', {}))"
+    )
+    assert settings_in_subprocess(tmp_path, off, DATABASE_URL=url, PORTICO_DB_POOL="0") == ["False"]
+
+
+@pytest.mark.django_db
+def test_the_pool_lends_connections_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only; SQLite has its own pooled backend.")
+    connection.ensure_connection()
+    assert connection.pool is not None
