@@ -24,3 +24,13 @@ def test_customers_see_their_functions_and_no_staff_links(alice_client, bob_clie
     bob_nav = nav_links(bob_client)
     assert reverse("customers:users") not in bob_nav  # bob holds no users right
     assert reverse("billing:invoices") in bob_nav  # view-only invoices
+
+
+def test_only_the_closest_navigation_item_is_current(sam_client):
+    """The queue lives under /backoffice/: only "Request queue" is marked as the current page."""
+    response = sam_client.get("/backoffice/workspace/")
+    current = [item["label"] for item in response.context["nav"] if item["current"]]
+    assert current == ["Request queue"]
+    html = response.content.decode()
+    main_nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+    assert main_nav.count('aria-current="page"') == 1

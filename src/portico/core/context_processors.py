@@ -31,7 +31,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
 
 def navigation(request: HttpRequest, labels: dict[str, str]) -> list[dict[str, Any]]:
     scope = getattr(request, "portal_scope", None)
-    items = []
+    items: list[dict[str, Any]] = []
     for key, url_name, function in NAVIGATION:
         if function == STAFF:
             if not request.user.is_staff:
@@ -41,9 +41,17 @@ def navigation(request: HttpRequest, labels: dict[str, str]) -> list[dict[str, A
         url = fixed_url(url_name)
         if url is None:  # a feature this installation does not have yet
             continue
-        current = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": label(labels, key), "url": url, "current": current})
+        items.append({"label": label(labels, key), "url": url, "current": False})
+    # The current item is the longest URL the path lies under: the queue
+    # (/backoffice/workspace/) is current on its pages, not the back office (/backoffice/).
+    under = [item for item in items if _is_under(request.path, item["url"])]
+    if under:
+        max(under, key=lambda item: len(item["url"]))["current"] = True
     return items
+
+
+def _is_under(path: str, url: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
