@@ -185,9 +185,9 @@ def queue_page(
     list_rows(page, "workspace:request", user, now)
     fmt = user_date_format(user)
     for row in page:
-        row.sla_breached = bool(row.is_open and row.next_due and row.next_due < now)
-        shows_due = row.next_due and (row.sla_breached or row.is_open)
-        row.due_html = time_html(row.next_due, fmt, now) if shows_due else ""
+        # next_due (queue_due_at) is empty once a request is closed.
+        row.sla_breached = bool(row.next_due and row.next_due < now)
+        row.due_html = time_html(row.next_due, fmt, now) if row.next_due else ""
         row.assigned_names = ", ".join(person.get_short_name() for person in row.assigned_to.all())
     return page, has_next
 
