@@ -287,6 +287,11 @@ class ServiceRequest(models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    @property
+    def is_raised(self) -> bool:
+        """Urgent or high: lists and the workspace flag it with a caution badge."""
+        return self.priority in (Priority.URGENT, Priority.HIGH)
+
 
 class Recommendation(models.Model):
     """A technician's proposal with a quoted amount; the customer decides once (T5)."""

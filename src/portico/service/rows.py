@@ -17,16 +17,14 @@ from portico.core.dates import time_html, user_date_format
 from portico.core.links import row_urls
 
 from .hooks import state_badge
-from .models import Priority, ServiceRequest
-
-RAISED_PRIORITIES = frozenset({Priority.URGENT, Priority.HIGH})
+from .models import ServiceRequest
 
 
 def list_rows(
     rows: Sequence[ServiceRequest], url_name: str, user: Any, now: datetime | None = None
 ) -> Sequence[ServiceRequest]:
-    """Give each request ``url``, ``badge``, ``state_label``, ``priority_label``,
-    ``is_raised`` (urgent or high) and ``created_html`` (a ``<time>``, "3 days ago")."""
+    """Give each request ``url``, ``badge``, ``state_label``, ``priority_label`` and
+    ``created_html`` (a ``<time>``, "3 days ago")."""
     fmt = user_date_format(user)
     now = now or timezone.now()
     for row, url in zip(rows, row_urls(url_name, (row.number for row in rows)), strict=True):
@@ -34,6 +32,5 @@ def list_rows(
         row.badge = state_badge(row.state)  # type: ignore[attr-defined]
         row.state_label = row.get_state_display()  # type: ignore[attr-defined]
         row.priority_label = row.get_priority_display()  # type: ignore[attr-defined]
-        row.is_raised = row.priority in RAISED_PRIORITIES  # type: ignore[attr-defined]
         row.created_html = time_html(row.created_at, fmt, now)  # type: ignore[attr-defined]
     return rows
