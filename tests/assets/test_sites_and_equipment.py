@@ -174,3 +174,23 @@ def test_site_equipment_query_count_does_not_grow_with_machines(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = bob_client.get(url)
     assert response.content.decode().count('data-label="Serial number"') == 25  # one page
+
+
+def test_machine_actions_use_the_branded_labels(
+    alice_client, equipment, django_capture_on_commit_callbacks
+):
+    from portico.core.models import Branding
+
+    with django_capture_on_commit_callbacks(execute=True):
+        branding = Branding.current()
+        branding.labels = {"new_request": "Report a fault", "new_order": "Order supplies"}
+        branding.save()
+
+    listing = alice_client.get(reverse("assets:site", args=[equipment.leeds.pk])).content.decode()
+    detail = alice_client.get(
+        reverse("assets:detail", args=[equipment.leeds_colour.pk])
+    ).content.decode()
+
+    for body in (listing, detail):
+        assert "Report a fault" in body
+        assert "Order supplies" in body

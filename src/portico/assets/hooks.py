@@ -126,9 +126,7 @@ MACHINE_ACTIONS: list[MachineAction] = [
 ]
 
 
-def machine_actions(
-    asset: Asset, scope: Scope, labels: Mapping[str, str] | None = None
-) -> list[dict[str, Any]]:
+def machine_actions(asset: Asset, scope: Scope, labels: Mapping[str, str]) -> list[dict[str, Any]]:
     """The actions this user may take on this machine, as ``{text, url, is_primary}``."""
     actions = []
     for action in MACHINE_ACTIONS:
@@ -139,9 +137,7 @@ def machine_actions(
             continue
         actions.append(
             {
-                "text": label(dict(labels or {}), action.label_key)
-                if action.label_key
-                else action.text,
+                "text": label(dict(labels), action.label_key) if action.label_key else action.text,
                 "url": url,
                 "is_primary": action.is_primary,
             }
@@ -149,10 +145,12 @@ def machine_actions(
     return actions
 
 
-def attach_machine_actions(
-    assets: Iterable[Asset], scope: Scope, labels: Mapping[str, str] | None = None
-) -> None:
-    """Set ``asset.actions`` (all), ``.primary_actions`` and ``.other_actions`` (the menu)."""
+def attach_machine_actions(assets: Iterable[Asset], scope: Scope) -> None:
+    """Set ``asset.actions`` (all), ``.primary_actions`` and ``.other_actions`` (the menu),
+    with the provider's own words for the buttons (H5)."""
+    from portico.core.models import Branding
+
+    labels = Branding.current().labels or {}
     for asset in assets:
         actions = machine_actions(asset, scope, labels)
         asset.actions = actions  # type: ignore[attr-defined]
