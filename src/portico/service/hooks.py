@@ -5,7 +5,7 @@ and the link to invoices. Each reads a whole page at once, in one query.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from portico.assets.hooks import ServiceRequestSummary
     from portico.assets.models import Asset
     from portico.assets.timeline import TimelineEvent
+    from portico.billing.models import Invoice
     from portico.core.access import Scope
 
 # Badge modifier per state: open = blue (""), waiting on customer = amber, done = green,
@@ -101,16 +102,13 @@ def asset_timeline_events(asset: Asset, scope: Scope, limit: int) -> list[Timeli
     ]
 
 
-def related_invoices(service_request: ServiceRequest, scope: Scope | None = None) -> list[Any]:
-    """Invoices linked to the request that the scope may see (drafts never).
+def related_invoices(service_request: ServiceRequest, scope: Scope) -> list[Invoice]:
+    """Invoices linked to the request (``Invoice.service_requests``) that the scope may see:
+    through ``visible_to``, so never a draft and never another customer's."""
+    from portico.billing.models import Invoice
 
-    The billing app links them with ``Invoice.service_requests = ManyToManyField(
-    "service.ServiceRequest", related_name="invoices")``; without it this returns [].
-    """
-    manager = getattr(service_request, "invoices", None)
-    if manager is None or not hasattr(manager, "all"):
-        return []
-    invoices = manager.all()
-    if scope is not None and hasattr(invoices, "visible_to"):
-        invoices = invoices.visible_to(scope)
-    return list(invoices.order_by("-issued_on", "-pk")[:50])
+    return list(
+        Invoice.objects.visible_to(scope)
+        .filter(service_requests=service_request)
+        .order_by("-issued_on", "-pk")[:50]
+    )
