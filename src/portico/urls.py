@@ -13,7 +13,6 @@ urlpatterns = [
     path("meters/", include("portico.meters.urls")),
     path("requests/", include("portico.service.urls")),
     path("billing/", include("portico.billing.urls")),
-    path("threads/", include("portico.threads.urls")),
     path("branding.css", core_views.branding_css, name="branding_css"),
     path("branding/logo", core_views.branding_logo, name="branding_logo"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -102,6 +102,7 @@ def test_internal_note_with_attachment_is_internal_and_not_mailed(
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment")
     assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert b"".join(download.streaming_content) == PNG
 
 

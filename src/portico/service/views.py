@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from portico.core.access import PortalRequest, portal_view
 from portico.core.exports import stream_csv, xlsx_response
 from portico.core.paginators import CappedCountPaginator
 from portico.core.rights import Function, Right
+from portico.threads.downloads import attachment_response
 from portico.threads.models import Attachment, Entry
 
 from . import services
@@ -524,15 +525,7 @@ def attachment_download(
         from django.http import Http404
 
         raise Http404("Not found.") from exc
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(attachment)
 
 
 @portal_view(Function.TICKETS, Right.AMEND)

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portico.accounts.models import User
 from portico.core.dates import time_html, user_date_format
 from portico.core.rights import Right
+from portico.threads.downloads import attachment_response
 
 from . import services
 from .hooks import state_badge
@@ -475,15 +476,7 @@ def log_work(request: HttpRequest, number: str) -> HttpResponse:
 def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
     """Staff download any attachment of the request, public or internal; never inline."""
     service_request = staff_request(number)
-    item = get_object_or_404(service_request.thread.attachments.all(), pk=pk)
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(get_object_or_404(service_request.thread.attachments.all(), pk=pk))
 
 
 # --- Benchmark floor --------------------------------------------------------------------
