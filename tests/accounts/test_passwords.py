@@ -117,6 +117,9 @@ def test_temporary_password_must_be_changed_before_anything_else(client, bob):
         assert response["Location"].startswith("/accounts/password/change/?next=")
     page = client.get("/accounts/password/change/?next=/accounts/profile/").content.decode()
     assert "Your administrator gave you a temporary password." in page
+    # The page's own header pieces are served, not redirected.
+    assert client.get("/branding.css").status_code == 200
+    assert client.get("/branding/logo").status_code == 404  # no logo uploaded: not a redirect
 
     response = client.post(
         "/accounts/password/change/?next=/accounts/profile/",

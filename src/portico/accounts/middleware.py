@@ -23,6 +23,7 @@ OPEN_PREFIXES = (
     "/static/",
     "/media/",
     "/branding.css",
+    "/branding/logo",  # shown in the header of the very pages users are sent to
     "/healthz",
 )
 
@@ -60,7 +61,8 @@ class AccountSecurityMiddleware:
                 return _send_to(request, reverse("account_change_password"), come_back=True)
             from .services import has_two_factor
 
-            # The scope has the user's organisations loaded already: no query of its own.
+            # Whether 2FA is required comes with the scope (no query of its own); whether
+            # the user has it set up is asked only then.
             if request.portal_scope.requires_two_factor and not has_two_factor(user):  # type: ignore[attr-defined]
                 return _send_to(request, reverse("mfa_activate_totp"))
         return self.get_response(request)
