@@ -104,10 +104,6 @@ def _lock(request: ServiceRequest) -> ServiceRequest:
     return ServiceRequest.objects.select_for_update().select_related("thread").get(pk=request.pk)
 
 
-def _after_commit(callback: Any) -> None:
-    transaction.on_commit(callback)
-
-
 # --- service levels and state ----------------------------------------------------------
 
 
@@ -443,12 +439,6 @@ def comment_on_request(
         else:
             notify_agents(request=request, entry=entry, actor=actor)
     return entry
-
-
-def add_public_comment(
-    *, request: ServiceRequest, actor: Any, body: str, files: Sequence[UploadedFile] = ()
-) -> Entry:
-    return comment_on_request(request=request, actor=actor, body=body, files=files)
 
 
 def add_internal_note(

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from .forms import files_field
 from .models import Priority, ServiceRequest, WorkLine
 
 OPEN = "open"
@@ -64,20 +65,6 @@ class QueueFilterForm(forms.Form):
         }
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class CommentForm(forms.Form):
     """A public reply or an internal note; the button pressed says which."""
 
@@ -90,11 +77,7 @@ class CommentForm(forms.Form):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 4, "accesskey": "r"}),
     )
-    attachments = MultipleFileField(
-        label="Attachments",
-        required=False,
-        help_text="Images, PDF, text, office documents or ZIP; several at once.",
-    )
+    attachments = files_field()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
