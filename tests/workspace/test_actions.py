@@ -52,7 +52,7 @@ def test_request_view_shows_public_and_internal_entries_marked(sam, sam_client, 
     body = response.content.decode()
     assert response.status_code == 200
     assert "Public words" in body and "Secret staff words" in body
-    assert body.count('<span class="badge badge--waiting ws-internal">Internal</span>') == 1
+    assert body.count("Internal note: staff only") == 1  # the shared timeline's marker
     assert "Printer jams on tray 2" in body and "Acme Ltd" in body
 
 

@@ -323,9 +323,12 @@ def newest_entries(
     return newest, has_older
 
 
-def timeline_entries(service_request: ServiceRequest) -> list[Entry]:
-    """The customer's timeline: public entries with their recommendations and badges."""
-    newest, _ = newest_entries(service_request, public_only=True)
+def timeline_entries(
+    service_request: ServiceRequest, *, public_only: bool = True
+) -> dict[str, Any]:
+    """What ``threads/_timeline.html`` needs for a request, customers' or staff's: the newest
+    entries with their recommendations and state badges, and whether older ones exist."""
+    newest, has_older = newest_entries(service_request, public_only=public_only)
     recommendations = {
         r.entry_id: r
         for r in service_request.recommendations.filter(entry__in=[e.pk for e in newest])
@@ -335,7 +338,7 @@ def timeline_entries(service_request: ServiceRequest) -> list[Entry]:
         if entry.kind == Entry.Kind.STATE_CHANGE:
             entry.from_badge = state_badge(entry.data.get("from", ""))  # type: ignore[attr-defined]
             entry.to_badge = state_badge(entry.data.get("to", ""))  # type: ignore[attr-defined]
-    return newest
+    return {"entries": newest, "has_older_entries": has_older, "timeline_limit": TIMELINE_LIMIT}
 
 
 def extra_facts(service_request: ServiceRequest) -> list[tuple[str, str]]:
@@ -434,7 +437,7 @@ def request_detail(request: PortalRequest, request_number: str) -> HttpResponse:
         context["reopen_deadline"] = services.reopen_deadline(service_request)
         context["extra_facts"] = extra_facts(service_request)
     elif tab == "timeline":
-        context["entries"] = timeline_entries(service_request)
+        context.update(timeline_entries(service_request))
         context["comment_form"] = CommentForm()
     elif tab == "attachments":
         context["attachments"] = list(
@@ -486,7 +489,7 @@ def request_comment(request: PortalRequest, request_number: str) -> HttpResponse
             "badge": state_badge(service_request.state),
             "tab": "timeline",
             "tabs": [(key, TAB_LABELS[key]) for key in TABS],
-            "entries": timeline_entries(service_request),
+            **timeline_entries(service_request),
             "comment_form": form,
             "can_comment": True,
         },

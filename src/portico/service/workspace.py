@@ -33,7 +33,7 @@ from . import services
 from .hooks import state_badge
 from .models import Recommendation, ServiceRequest
 from .rows import list_rows
-from .views import TIMELINE_LIMIT, newest_entries
+from .views import timeline_entries
 from .workspace_forms import (
     ALL,
     MINE,
@@ -264,28 +264,17 @@ def render_request(
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    entries, has_older = newest_entries(service_request, public_only=False)
-    recommendations = list(
-        service_request.recommendations.filter(
-            Q(entry__in=[entry.pk for entry in entries])
-            | Q(decision=Recommendation.Decision.PENDING)
-        ).select_related("decided_by")
-    )
-    by_entry = {r.entry_id: r for r in recommendations}
-    for entry in entries:
-        entry.recommendation = by_entry.get(entry.pk)  # type: ignore[attr-defined]
+    timeline = timeline_entries(service_request, public_only=False)
     work_lines = list(service_request.work_lines.select_related("logged_by"))
     context: dict[str, Any] = {
         "sr": service_request,
-        "entries": entries,
-        "has_older_entries": has_older,
-        "timeline_limit": TIMELINE_LIMIT,
+        **timeline,
         "work_lines": work_lines,
         "work_total": sum((line.total for line in work_lines), start=0),
         "technicians": list(service_request.assigned_to.all()),
-        "pending_recommendations": [
-            r for r in recommendations if r.decision == Recommendation.Decision.PENDING
-        ],
+        "pending_recommendations": list(
+            service_request.recommendations.filter(decision=Recommendation.Decision.PENDING)
+        ),
         "now": timezone.now(),
         "badge": state_badge(service_request.state),
         **action_forms(service_request),
