@@ -48,6 +48,12 @@ class AccountSummary:
         return conf.payments_enabled() and self.billed_to is None
 
 
+def takes_payments(organisation: Organisation) -> bool:
+    """The account pays in the portal: payments are on and no parent is billed for it (B6).
+    The same answer as ``account_summary(organisation).payments_enabled``, without its sums."""
+    return conf.payments_enabled() and not organisation.bill_to_id
+
+
 def next_bill_date(bill_day: int, today: date) -> date:
     day = min(bill_day, calendar.monthrange(today.year, today.month)[1])
     if today.day < day:

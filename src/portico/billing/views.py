@@ -27,7 +27,7 @@ from .forms import CardForm, InvoiceFilterForm, NoteForm, PaymentForm, UsagePeri
 from .models import Invoice, Payment, SavedPaymentMethod, UsageRecord, first_of_month
 from .money import format_money
 from .providers import get_provider
-from .summary import account_summary
+from .summary import AccountSummary, account_summary, takes_payments
 
 PAGE_SIZE = 25
 EXPORT_HEADER = ["Number", "Account", "Issued", "Due", "Status", "Currency", "Net", "VAT", "Total"]
@@ -187,7 +187,6 @@ def invoice_detail(request: PortalRequest, invoice_number: str) -> HttpResponse:
         tab = "lines"
     parts = [line for line in lines if line.kind == line.Kind.PART]
     labour = [line for line in lines if line.kind == line.Kind.LABOUR]
-    summary = account_summary(request.portal_scope.organisation)  # type: ignore[arg-type]
     return render(
         request,
         "billing/invoice_detail.html",
@@ -205,9 +204,8 @@ def invoice_detail(request: PortalRequest, invoice_number: str) -> HttpResponse:
             "can_note": request.portal_scope.can(Function.INVOICES, Right.CREATE),
             "can_pay": invoice.status == Invoice.Status.OUTSTANDING
             and invoice.organisation_id == request.portal_scope.organisation.pk  # type: ignore[union-attr]
-            and summary.payments_enabled
+            and takes_payments(request.portal_scope.organisation)  # type: ignore[arg-type]
             and request.portal_scope.can(Function.PAYMENTS, Right.CREATE),
-            "summary": summary,
         },
     )
 
@@ -256,7 +254,7 @@ def invoice_add_note(request: PortalRequest, invoice_number: str) -> HttpRespons
 # --- Make payment (B4) ------------------------------------------------------------------------
 
 
-def _payment_form(request: PortalRequest, data: Any = None) -> PaymentForm:
+def _payment_form(request: PortalRequest, summary: AccountSummary, data: Any = None) -> PaymentForm:
     payable = services.payable_invoices(request.portal_scope)
     saved = list(
         SavedPaymentMethod.objects.visible_to(request.portal_scope).filter(
@@ -277,7 +275,6 @@ def _payment_form(request: PortalRequest, data: Any = None) -> PaymentForm:
             initial["invoices"] = [i.number for i in picked]
             initial["amount"] = sum((i.balance for i in picked), Decimal("0.00"))
         else:
-            summary = account_summary(organisation)
             initial["amount"] = max(summary.balance, Decimal("0.00")) or None
     return PaymentForm(
         data,
@@ -302,7 +299,7 @@ def make_payment(request: PortalRequest) -> HttpResponse:
             else "Payments are not taken in the portal.",
         )
         return redirect("billing:overview")
-    form = _payment_form(request, request.POST if request.method == "POST" else None)
+    form = _payment_form(request, summary, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
