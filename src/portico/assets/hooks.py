@@ -156,3 +156,15 @@ def attach_machine_actions(assets: Iterable[Asset], scope: Scope) -> None:
         asset.actions = actions  # type: ignore[attr-defined]
         asset.primary_actions = [a for a in actions if a["is_primary"]]  # type: ignore[attr-defined]
         asset.other_actions = [a for a in actions if not a["is_primary"]]  # type: ignore[attr-defined]
+
+
+def visible_asset(scope: Scope, asset_id: int) -> Asset:
+    """One machine the scope may see, with its model and site, or 404: for every page that
+    is about a machine (its detail, its orders, its meters)."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import Asset
+
+    return get_object_or_404(
+        Asset.objects.visible_to(scope).select_related("product_model", "site"), pk=asset_id
+    )

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
@@ -22,7 +22,7 @@ from portico.customers.models import Site
 
 from . import services
 from .forms import AssetFilterForm, AssetRegistrationForm
-from .hooks import attach_last_service_requests, attach_machine_actions
+from .hooks import attach_last_service_requests, attach_machine_actions, visible_asset
 from .models import Asset
 from .timeline import asset_timeline
 
@@ -233,10 +233,7 @@ TIMELINE_FILTERS: dict[str, tuple[str, set[str] | None]] = {
 @portal_view(Function.ASSETS, Right.VIEW)
 def asset_detail(request: PortalRequest, asset_id: int) -> HttpResponse:
     """E6: a machine's facts, warranty, specifications, supplies and one timeline."""
-    asset = get_object_or_404(
-        Asset.objects.visible_to(request.portal_scope).select_related("product_model", "site"),
-        pk=asset_id,
-    )
+    asset = visible_asset(request.portal_scope, asset_id)
     can_order = request.portal_scope.can(Function.ORDERS, Right.VIEW)
     tabs = ASSET_TABS if can_order else ASSET_TABS[:2]
     tab = request.GET.get("tab") if request.GET.get("tab") in tabs else tabs[0]

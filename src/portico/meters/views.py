@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portico.assets.hooks import visible_asset
 from portico.assets.models import Asset
 from portico.core.access import PortalRequest, access_object, portal_view
 from portico.core.models import Branding
@@ -68,11 +69,7 @@ def index(request: PortalRequest) -> HttpResponse:
         machines = Paginator(
             Asset.objects.visible_to(scope)
             .filter(Exists(Meter.objects.filter(asset=OuterRef("pk"))))
-            .filter(
-                Q(serial_number__icontains=query)
-                | Q(asset_tag__icontains=query)
-                | Q(location__icontains=query)
-            )
+            .search(query)
             .select_related("site", "product_model")
             .order_by("site__name", "serial_number"),
             LIST_PAGE_SIZE,
@@ -248,10 +245,7 @@ def site_grid(request: PortalRequest, site_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def asset_grid(request: PortalRequest, asset_id: int) -> HttpResponse:
     """The meters of one machine (M1)."""
-    asset = get_object_or_404(
-        Asset.objects.visible_to(request.portal_scope).select_related("site", "product_model"),
-        pk=asset_id,
-    )
+    asset = visible_asset(request.portal_scope, asset_id)
     return _grid(
         request,
         grid_meters(request).filter(asset=asset),

@@ -9,10 +9,11 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from portico.assets.hooks import visible_asset
 from portico.assets.models import Asset
 from portico.assets.views import sort_order
 from portico.core.access import PortalRequest, access_object, portal_view
@@ -36,17 +37,10 @@ ORDER_SORTS: dict[str, list[str]] = {
 DEFAULT_ORDER_SORT = "-date"
 
 
-def _visible_asset(request: PortalRequest, asset_id: int) -> Asset:
-    return get_object_or_404(
-        Asset.objects.visible_to(request.portal_scope).select_related("product_model", "site"),
-        pk=asset_id,
-    )
-
-
 @portal_view(Function.ORDERS, Right.CREATE)
 def new_order(request: PortalRequest, asset_id: int) -> HttpResponse:
     """E5: tick the supplies that fit this machine, choose quantities and delivery site."""
-    asset = _visible_asset(request, asset_id)
+    asset = visible_asset(request.portal_scope, asset_id)
     form = NewOrderForm(request.POST or None, asset=asset, scope=request.portal_scope)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -82,7 +76,7 @@ def new_order(request: PortalRequest, asset_id: int) -> HttpResponse:
 @portal_view(Function.ORDERS, Right.CREATE)
 def request_item(request: PortalRequest, asset_id: int) -> HttpResponse:
     """E5: the wanted supply is not listed; tell the provider instead of a dead end."""
-    asset = _visible_asset(request, asset_id)
+    asset = visible_asset(request.portal_scope, asset_id)
     form = ItemRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,7 +107,7 @@ def _filtered_orders(
     asset = None
     asset_id = form.cleaned_data.get("asset") if form.is_bound else None  # filter() cleaned it
     if asset_id:
-        asset = _visible_asset(request, asset_id)
+        asset = visible_asset(request.portal_scope, asset_id)
         for_machine = OrderLine.objects.filter(order=OuterRef("pk"), asset=asset)
         orders = orders.filter(Exists(for_machine))
     lines = OrderLine.objects.select_related("supply", "asset__product_model")
