@@ -5,10 +5,10 @@ number of queries for 10 machines or 10,000:
 
 - ``last_service_request``: the service (tickets) app registers one provider with
   ``@last_service_request_provider``; it receives the page of assets and the scope and
-  returns ``{asset_id: ServiceRequestSummary}`` from one query. Until then the column shows "—".
+  returns ``{asset_id: ServiceRequestSummary}`` from one query; with no provider the column
+  shows "—".
 - ``MACHINE_ACTIONS``: the one list of per-machine links. An action appears when the user
-  holds its right and its URL name reverses, so the ticket actions below switch themselves
-  on when the service app adds ``service:list`` and ``service:new``.
+  holds its right.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 
 from portico.core.branding import label
@@ -70,7 +70,7 @@ def last_service_request(asset: Asset) -> ServiceRequestSummary | None:
 
 @dataclass(frozen=True)
 class MachineAction:
-    """A link on a machine's row: shown when the right is held and the URL exists."""
+    """A link on a machine's row: shown when the right is held."""
 
     text: str
     url_name: str
@@ -83,14 +83,11 @@ class MachineAction:
     is_primary: bool = False
     label_key: str | None = None  # the branding label that overrides ``text``
 
-    def url_for(self, asset: Asset) -> str | None:
+    def url_for(self, asset: Asset) -> str:
         value = getattr(asset, self.attribute)
-        try:
-            if self.query is None:
-                return reverse(self.url_name, args=[value])
-            return f"{reverse(self.url_name)}?{urlencode({self.query: value})}"
-        except NoReverseMatch:
-            return None
+        if self.query is None:
+            return reverse(self.url_name, args=[value])
+        return f"{reverse(self.url_name)}?{urlencode({self.query: value})}"
 
 
 # The one place per-machine actions are declared, in the order they are shown.
@@ -133,8 +130,6 @@ def machine_actions(asset: Asset, scope: Scope, labels: Mapping[str, str]) -> li
         if not scope.can(action.function, action.right):
             continue
         url = action.url_for(asset)
-        if url is None:
-            continue
         actions.append(
             {
                 "text": label(dict(labels), action.label_key) if action.label_key else action.text,

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from portico.core.access import PortalRequest, Scope, access_object, portal_view
@@ -106,16 +106,8 @@ def site_equipment(request: PortalRequest, site_id: int) -> HttpResponse:
     )
     context = {"site": site, **_list_context(request, assets, sort)}
     if request.portal_scope.can(Function.METERS, Right.VIEW):
-        context["meters_url"] = url_or_none("meters:site", site.pk)
+        context["meters_url"] = reverse("meters:site", args=[site.pk])
     return render(request, "assets/site_equipment.html", context)
-
-
-def url_or_none(name: str, *args: Any) -> str | None:
-    """The URL, or None while the app that serves it does not exist yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _filtered_assets(request: PortalRequest) -> tuple[AssetFilterForm, QuerySet[Asset], str]:
