@@ -95,7 +95,7 @@ def _pay(staff, invoice: Invoice, method: str = Payment.Method.BANK_TRANSFER) ->
     assert invoice.issued_on is not None
     return services.record_offline_payment(
         organisation=invoice.organisation,
-        amount=invoice.balance_due(),
+        amount=invoice.balance,
         actor=staff,
         method=method,
         reference=f"BACS {invoice.number}",
@@ -187,7 +187,7 @@ def load(foundation: Foundation) -> None:
             services.make_payment(
                 scope=alice_scope,
                 actor=foundation.users["alice"],
-                amount=invoice.balance_due(),
+                amount=invoice.balance,
                 currency=invoice.currency,
                 idempotency_key=f"demo-card-{invoice.number}",
                 invoices=[Invoice.objects.with_balance().get(pk=invoice.pk)],

@@ -57,8 +57,8 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         "breakdown": totals.breakdown,
         "parts": [line for line in parts_and_labour if line.kind == line.Kind.PART],
         "labour": [line for line in parts_and_labour if line.kind == line.Kind.LABOUR],
-        "amount_paid": invoice.paid_amount(),
-        "balance": invoice.balance_due(),
+        "amount_paid": invoice.amount_paid,
+        "balance": invoice.balance,
         "seller": conf.seller(),
         "customer_site": invoice.organisation.sites.order_by("pk").first(),
     }
@@ -160,7 +160,7 @@ def build_ubl(invoice: Invoice) -> bytes:
     currency = invoice.currency
     lines = list(invoice.lines.all())
     totals = compute_totals((line.net_amount, line.tax_rate) for line in lines)
-    paid = invoice.paid_amount() if invoice.status != Invoice.Status.VOIDED else Decimal(0)
+    paid = invoice.amount_paid if invoice.status != Invoice.Status.VOIDED else Decimal(0)
     seller = conf.seller()
     branding = Branding.current()
     site = invoice.organisation.sites.order_by("pk").first()

@@ -193,13 +193,6 @@ class Invoice(models.Model):
 
     @property
     def amount_paid(self) -> Decimal:
-        return self.paid_amount()
-
-    @property
-    def balance(self) -> Decimal:
-        return self.balance_due()
-
-    def paid_amount(self) -> Decimal:
         """Sum of allocations; prefer the ``with_balance`` annotation in lists."""
         annotated = getattr(self, "amount_paid_raw", None)
         if annotated is not None:
@@ -207,10 +200,11 @@ class Invoice(models.Model):
         total = self.allocations.aggregate(total=Sum("amount"))["total"]
         return to_money(total or ZERO)
 
-    def balance_due(self) -> Decimal:
+    @property
+    def balance(self) -> Decimal:
         if self.status in (self.Status.VOIDED, self.Status.DRAFT):
             return ZERO
-        return to_money(self.gross_total - self.paid_amount())
+        return to_money(self.gross_total - self.amount_paid)
 
     def pdf_filename(self) -> str:
         return f"invoice-{self.number}.pdf"

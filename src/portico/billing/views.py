@@ -136,7 +136,7 @@ def _export_rows(invoices: Any) -> Iterator[list[Any]]:
             f"{invoice.tax_total:.2f}",
             f"{invoice.gross_total:.2f}",
             f"{invoice.amount_paid:.2f}",
-            f"{invoice.balance_due():.2f}",
+            f"{invoice.balance:.2f}",
         ]
 
 
