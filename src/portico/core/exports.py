@@ -31,6 +31,16 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def csv_value(value: Any) -> str:
+    """A CSV cell: dates as ISO, date-times as local "YYYY-MM-DD HH:MM", text neutralised."""
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return safe_cell(value)
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -54,6 +64,7 @@ def stream_csv(
     request: HttpRequest | None = None,
 ) -> StreamingHttpResponse:
     """A CSV download written row by row as the rows are read, never held whole in memory.
+    Rows keep their types (the same rows feed ``xlsx_response``); ``csv_value`` writes them.
 
     Under ASGI (uvicorn) Django would buffer a synchronous iterator completely, so the
     rows are handed over as an asynchronous stream there.
@@ -63,7 +74,7 @@ def stream_csv(
     def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(header)  # BOM: Excel opens UTF-8 correctly
         for row in rows:
-            yield writer.writerow([safe_cell(cell) for cell in row])
+            yield writer.writerow([csv_value(cell) for cell in row])
 
     content: Iterator[str] | AsyncIterator[str] = lines()
     if isinstance(request, ASGIRequest):

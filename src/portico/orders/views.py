@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from portico.assets.hooks import visible_asset
@@ -178,11 +177,7 @@ def _export_rows(orders: QuerySet[SupplyOrder]) -> Iterator[list[Any]]:
 @portal_view(Function.ORDERS, Right.VIEW)
 def order_export_csv(request: PortalRequest) -> StreamingHttpResponse:
     _, orders, _, _ = _filtered_orders(request)
-    rows = (
-        [row[0], timezone.localtime(row[1]).strftime("%Y-%m-%d %H:%M"), *row[2:]]
-        for row in _export_rows(orders)
-    )
-    return stream_csv("orders.csv", EXPORT_HEADER, rows, request=request)
+    return stream_csv("orders.csv", EXPORT_HEADER, _export_rows(orders), request=request)
 
 
 @require_safe

@@ -187,8 +187,8 @@ def _export_rows(qs: QuerySet[ServiceRequest]) -> Iterator[list[Any]]:
             str(row.asset.product_model) if row.asset else "",
             row.asset.serial_number if row.asset else "",
             row.asset.asset_tag if row.asset else "",
-            timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
-            timezone.localtime(row.updated_at).strftime("%Y-%m-%d %H:%M"),
+            row.created_at,
+            row.updated_at,
         ]
 
 
