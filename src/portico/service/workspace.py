@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from portico.accounts.models import User
-from portico.core.dates import time_html, user_date_format
+from portico.core.dates import format_date, time_html, user_date_format
 from portico.core.rights import Right
 from portico.threads.downloads import attachment_response
 
@@ -404,7 +404,8 @@ def schedule(request: HttpRequest, number: str) -> HttpResponse:
     def act(sr: ServiceRequest, data: dict[str, Any]) -> str:
         when: datetime = data["when"]
         services.schedule_visit(request=sr, actor=request.user, when=when)
-        return "Visit scheduled for " + timezone.localtime(when).strftime("%d/%m/%Y %H:%M") + "."
+        shown = format_date(when, user_date_format(request.user) + " H:i")
+        return f"Visit scheduled for {shown}."
 
     return perform_action(
         request,
