@@ -232,7 +232,8 @@ def _initial_place(request: PortalRequest) -> dict[str, Any]:
     return initial
 
 
-def _add_errors(form: Any, error: ValidationError) -> None:
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """Show a service's refusal beside the fields it names, the rest above the form."""
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -267,7 +268,7 @@ def request_new(request: PortalRequest) -> HttpResponse:
                     submission_key=data["submission_key"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Request {created.number} has been raised.")
                 return redirect("service:detail", request_number=created.number)
@@ -477,7 +478,7 @@ def request_comment(request: PortalRequest, request_number: str) -> HttpResponse
                 scope=request.portal_scope,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your comment has been added.")
             return redirect(_detail_url(service_request, "timeline") + "#latest")
@@ -556,7 +557,7 @@ def recommendation_respond(
                 scope=request.portal_scope,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except services.AlreadyDecided as error:
             messages.warning(request, str(error))
             return redirect(_detail_url(service_request, "timeline"))

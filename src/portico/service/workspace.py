@@ -33,7 +33,7 @@ from . import services
 from .hooks import state_badge
 from .models import Recommendation, ServiceRequest
 from .rows import list_rows
-from .views import timeline_entries
+from .views import add_service_errors, timeline_entries
 from .workspace_forms import (
     ALL,
     MINE,
@@ -295,21 +295,6 @@ def request_url(service_request: ServiceRequest, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def add_service_error(form: forms.Form, exc: Exception) -> None:
-    """Show a service's refusal beside the field it names, or above the form."""
-    if isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
-            form.add_error(None, exc)
-        else:
-            form.add_error(None, " ".join(exc.messages))
-    else:
-        form.add_error(None, str(exc))
-
-
-# Errors the user can fix: shown beside the form, nothing written.
-DOMAIN_ERRORS: tuple[type[Exception], ...] = (ValidationError, services.ServiceRequestError)
-
-
 def perform_action(
     request: HttpRequest,
     number: str,
@@ -328,8 +313,11 @@ def perform_action(
     if form.is_valid():
         try:
             confirmation = act(service_request, form.cleaned_data)
-        except DOMAIN_ERRORS as exc:
-            add_service_error(form, exc)
+        # Refusals the user can fix: shown with the form, nothing written.
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except services.ServiceRequestError as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, confirmation)
             return redirect(request_url(service_request, anchor))
