@@ -229,20 +229,26 @@ def staff_request(number: str) -> ServiceRequest:
     """Staff see every organisation's requests; the number is the only key."""
     return get_object_or_404(
         ServiceRequest.objects.select_related(
-            "organisation", "site", "asset__product_model", "category", "created_by", "on_behalf_of"
+            "organisation",
+            "site",
+            "asset__product_model",
+            "category",
+            "created_by",
+            "on_behalf_of",
+            "thread",
         ),
         number=number,
     )
 
 
-def action_forms(service_request: ServiceRequest) -> dict[str, forms.Form]:
+def action_forms(service_request: ServiceRequest, technicians: list[Any]) -> dict[str, forms.Form]:
     """Unbound forms for every action, each with its own prefix so ids never clash."""
     return {
         "comment_form": CommentForm(prefix="comment"),
         "state_form": StateForm(prefix="state", service_request=service_request),
         "assign_form": AssignForm(
             prefix="assign",
-            initial={"technicians": list(service_request.assigned_to.all())},
+            initial={"technicians": technicians},
         ),
         "schedule_form": ScheduleForm(
             prefix="schedule",
@@ -266,18 +272,19 @@ def render_request(
 ) -> HttpResponse:
     timeline = timeline_entries(service_request, public_only=False)
     work_lines = list(service_request.work_lines.select_related("logged_by"))
+    technicians = list(service_request.assigned_to.all())
     context: dict[str, Any] = {
         "sr": service_request,
         **timeline,
         "work_lines": work_lines,
         "work_total": sum((line.total for line in work_lines), start=0),
-        "technicians": list(service_request.assigned_to.all()),
+        "technicians": technicians,
         "pending_recommendations": list(
             service_request.recommendations.filter(decision=Recommendation.Decision.PENDING)
         ),
         "now": timezone.now(),
         "badge": state_badge(service_request.state),
-        **action_forms(service_request),
+        **action_forms(service_request, technicians),
         **(bound or {}),
     }
     context["failed_form"] = next(iter(bound), None) if bound else None
