@@ -33,7 +33,7 @@ from . import services
 from .hooks import state_badge
 from .models import Recommendation, ServiceRequest
 from .rows import list_rows
-from .views import add_service_errors, timeline_entries
+from .views import add_service_errors, service_levels, timeline_entries
 from .workspace_forms import (
     ALL,
     MINE,
@@ -279,10 +279,10 @@ def render_request(
         "work_lines": work_lines,
         "work_total": sum((line.total for line in work_lines), start=0),
         "technicians": technicians,
+        "service_levels": service_levels(service_request),
         "pending_recommendations": list(
             service_request.recommendations.filter(decision=Recommendation.Decision.PENDING)
         ),
-        "now": timezone.now(),
         "badge": state_badge(service_request.state),
         **action_forms(service_request, technicians),
         **(bound or {}),
