@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from portico.accounts.models import Invitation
 from portico.core.access import build_scope
 from portico.customers.demo import Foundation
 from tests.utils import Route
@@ -156,14 +155,7 @@ def acme_payment_method(f: Foundation) -> Any:
 
 
 ACME_OBJECTS: dict[str | tuple[str, str], Callable[[Foundation], Any]] = {
-    "organisation_id": lambda f: f.acme.pk,
-    "customer_number": lambda f: f.acme.customer_number,
     "site_id": lambda f: f.acme_sites[0].pk,
-    "user_id": lambda f: f.users["bob"].pk,
-    "membership_id": bobs_membership,
-    "invitation_id": lambda f: (
-        Invitation.objects.create(user=f.users["bob"], sent_by=f.users["alice"]).pk
-    ),
     "asset_id": lambda f: acme_asset(f).pk,
     "meter_id": lambda f: acme_meter(f).pk,
     "request_number": lambda f: acme_request(f).number,
