@@ -283,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--var", default=str(ROOT / "var" / "bench"), help="Scratch directory.")
     parser.add_argument("--keep", action="store_true", help="Reuse the data set of a last run.")
     parser.add_argument("--json", help="Also write the results to this file.")
+    parser.add_argument(
+        "--app", default="portico.asgi:application", help="The ASGI application uvicorn serves."
+    )
     args = parser.parse_args(argv)
 
     sizes = [1000, 10000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
@@ -293,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(var_dir, ignore_errors=True)
     var_dir.mkdir(parents=True, exist_ok=True)
     wrk = ensure_wrk()
-    app = "portico.asgi:application"
+    app = args.app
     print(f"Machine: {machine()}\nDatabase: {database}\nApplication: {app}\n", flush=True)
 
     portico(env, "migrate", "--no-input", "-v", "0")

@@ -1,10 +1,14 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portico.settings")
-application = get_asgi_application()
+django.setup(set_prefix=False)
+
+from portico.serving import PooledASGIHandler  # noqa: E402 - needs the apps loaded
+
+application = PooledASGIHandler()
 
 
 def freeze_startup_heap() -> None:

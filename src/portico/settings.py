@@ -126,9 +126,9 @@ FORM_RENDERER = "portico.core.renderers.PorticoFormRenderer"
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    # Under ASGI each request runs in a thread of its own, so CONN_MAX_AGE cannot keep
-    # connections; Django's connection pool (psycopg_pool) lends them to each request
-    # instead. PORTICO_DB_POOL=0 turns it off (e.g. behind pgbouncer in transaction mode).
+    # Django's connection pool (psycopg_pool) lends each request a connection, whichever
+    # thread serves it (portico.serving's threads, the task worker, management commands).
+    # PORTICO_DB_POOL=0 turns it off (e.g. behind pgbouncer in transaction mode).
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     if env_bool("PORTICO_DB_POOL", True) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

@@ -59,7 +59,6 @@ def login_history_csv(request: PortalRequest) -> StreamingHttpResponse:
         "login-history.csv",
         ["Time (UTC)", "Outcome", "IP address", "Device"],
         rows,
-        request=request,
     )
 
 

@@ -167,7 +167,7 @@ def _export_rows(assets: QuerySet[Asset]) -> Iterator[list[Any]]:
 def asset_export_csv(request: PortalRequest) -> StreamingHttpResponse:
     _, assets, _ = _filtered_assets(request)
     rows = ([("" if v is None else v) for v in row] for row in _export_rows(assets))
-    return stream_csv("equipment.csv", EXPORT_HEADER, rows, request=request)
+    return stream_csv("equipment.csv", EXPORT_HEADER, rows)
 
 
 @require_safe

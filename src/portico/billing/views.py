@@ -145,7 +145,7 @@ def _export_rows(invoices: Any) -> Iterator[list[Any]]:
 def invoice_export_csv(request: PortalRequest) -> StreamingHttpResponse:
     _, invoices = _filtered_invoices(request)
     filename = f"invoices-{timezone.localdate():%Y-%m-%d}.csv"
-    return stream_csv(filename, EXPORT_HEADER, _export_rows(invoices), request=request)
+    return stream_csv(filename, EXPORT_HEADER, _export_rows(invoices))
 
 
 @require_GET
@@ -526,5 +526,4 @@ def usage_export_csv(request: PortalRequest) -> StreamingHttpResponse:
         f"usage-{period:%Y-%m}.csv",
         ["Period", "Product", "Usage identifier", "Total used", "Unit"],
         rows,
-        request=request,
     )

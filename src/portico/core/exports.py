@@ -6,15 +6,13 @@ spooled (in memory up to a few MB, then on disk) and streamed out with FileRespo
 
 import csv
 import tempfile
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIRequest
-from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -46,13 +44,9 @@ class _Echo:
         return value
 
 
-def _next_chunk(lines: Iterator[str]) -> str:
-    return "".join(islice(lines, CHUNK_LINES))
-
-
-async def _pull_async(lines: Iterator[str]) -> AsyncIterator[str]:
-    """Feed an ASGI server chunk by chunk; each chunk's queries run in the request's thread."""
-    while chunk := await sync_to_async(_next_chunk, thread_sensitive=True)(lines):
+def _chunks(lines: Iterator[str]) -> Iterator[str]:
+    """Lines joined ``CHUNK_LINES`` at a time: one message to the server per chunk."""
+    while chunk := "".join(islice(lines, CHUNK_LINES)):
         yield chunk
 
 
@@ -60,14 +54,12 @@ def stream_csv(
     filename: str,
     header: list[str],
     rows: Iterable[Iterable[Any]],
-    *,
-    request: HttpRequest | None = None,
 ) -> StreamingHttpResponse:
     """A CSV download written row by row as the rows are read, never held whole in memory.
     Rows keep their types (the same rows feed ``xlsx_response``); ``csv_value`` writes them.
 
-    Under ASGI (uvicorn) Django would buffer a synchronous iterator completely, so the
-    rows are handed over as an asynchronous stream there.
+    The server (``portico.serving``) sends each chunk as it is written, from the request's
+    own thread, so the rows' queries run on the connection that started them.
     """
     writer = csv.writer(_Echo())
 
@@ -76,10 +68,7 @@ def stream_csv(
         for row in rows:
             yield writer.writerow([csv_value(cell) for cell in row])
 
-    content: Iterator[str] | AsyncIterator[str] = lines()
-    if isinstance(request, ASGIRequest):
-        content = _pull_async(lines())
-    response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(_chunks(lines()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

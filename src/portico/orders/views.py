@@ -177,7 +177,7 @@ def _export_rows(orders: QuerySet[SupplyOrder]) -> Iterator[list[Any]]:
 @portal_view(Function.ORDERS, Right.VIEW)
 def order_export_csv(request: PortalRequest) -> StreamingHttpResponse:
     _, orders, _, _ = _filtered_orders(request)
-    return stream_csv("orders.csv", EXPORT_HEADER, _export_rows(orders), request=request)
+    return stream_csv("orders.csv", EXPORT_HEADER, _export_rows(orders))
 
 
 @require_safe

@@ -196,9 +196,7 @@ def _export_rows(qs: QuerySet[ServiceRequest]) -> Iterator[list[Any]]:
 def export_csv(request: PortalRequest) -> HttpResponseBase:
     qs, _form, _sort = filtered_requests(request)
     stamp = timezone.localdate().isoformat()
-    return stream_csv(
-        f"service-requests-{stamp}.csv", EXPORT_HEADER, _export_rows(qs), request=request
-    )
+    return stream_csv(f"service-requests-{stamp}.csv", EXPORT_HEADER, _export_rows(qs))
 
 
 @portal_view(Function.TICKETS, Right.VIEW)

@@ -1,10 +1,12 @@
 """SQLite that keeps its connections open: Django's backend with a per-process pool.
 
-Under ASGI, Django runs each request in a thread of its own, so a connection cannot
-persist with ``CONN_MAX_AGE``: every request opened one (loading the schema, running the
-PRAGMAs) and closed it, and SQLite re-prepared every statement. That cost about 5 ms of
-a 14 ms page. Here a closed connection goes back to a small pool and the next request's
-"new" connection comes from it, as Django's own ``pool`` option does for PostgreSQL.
+Under Django's own ASGI handler each request ran in a thread of its own, so a connection
+could not persist with ``CONN_MAX_AGE``: every request opened one (loading the schema,
+running the PRAGMAs) and closed it, and SQLite re-prepared every statement. That cost about
+5 ms of a 14 ms page. ``portico.serving`` now answers on long-lived threads, and the pool
+still serves every other thread that opens and closes connections (tasks, commands). A
+closed connection goes back to a small pool and the next "new" connection comes from it,
+as Django's own ``pool`` option does for PostgreSQL.
 
 Connections are shareable across threads (Django opens SQLite connections with
 ``check_same_thread=False`` and lends each to one thread at a time). One left inside a
