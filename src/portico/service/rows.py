@@ -17,7 +17,7 @@ from portico.core.dates import time_html, user_date_format
 from portico.core.links import row_urls
 
 from .hooks import state_badge
-from .models import ServiceRequest
+from .models import Priority, ServiceRequest
 
 
 def list_rows(
@@ -27,10 +27,13 @@ def list_rows(
     ``created_html`` (a ``<time>``, "3 days ago")."""
     fmt = user_date_format(user)
     now = now or timezone.now()
+    # Labels looked up in a dict: get_FOO_display() flattens the choices on every call.
+    states = dict(ServiceRequest.State.choices)
+    priorities = dict(Priority.choices)
     for row, url in zip(rows, row_urls(url_name, (row.number for row in rows)), strict=True):
         row.url = url  # type: ignore[attr-defined]
         row.badge = state_badge(row.state)  # type: ignore[attr-defined]
-        row.state_label = row.get_state_display()  # type: ignore[attr-defined]
-        row.priority_label = row.get_priority_display()  # type: ignore[attr-defined]
+        row.state_label = states.get(row.state, row.state)  # type: ignore[attr-defined]
+        row.priority_label = priorities.get(row.priority, row.priority)  # type: ignore[attr-defined]
         row.created_html = time_html(row.created_at, fmt, now)  # type: ignore[attr-defined]
     return rows

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -179,8 +179,18 @@ def queue_page(
         .annotate(next_due=F("queue_due_at"))
         .select_related("organisation", "site")
         .only(*QUEUE_COLUMNS)
-        .prefetch_related(Prefetch("assigned_to", User.objects.only("full_name", "email")))
     }
+    # The technicians' names in one read of the assignment table: a prefetch would build a
+    # filtered QuerySet per row (an eighth of the page's time).
+    assigned: dict[int, list[str]] = {}
+    for request_id, full_name, email in (
+        ServiceRequest.assigned_to.through.objects.filter(servicerequest_id__in=ids)
+        .order_by("pk")
+        .values_list("servicerequest_id", "user__full_name", "user__email")
+    ):
+        assigned.setdefault(request_id, []).append(
+            User(full_name=full_name, email=email).get_short_name()
+        )
     now = timezone.now()
     page = [rows[pk] for pk in ids if pk in rows]
     list_rows(page, "workspace:request", user, now)
@@ -189,7 +199,7 @@ def queue_page(
         # next_due (queue_due_at) is empty once a request is closed.
         row.sla_breached = bool(row.next_due and row.next_due < now)
         row.due_html = time_html(row.next_due, fmt, now) if row.next_due else ""
-        row.assigned_names = ", ".join(person.get_short_name() for person in row.assigned_to.all())
+        row.assigned_names = ", ".join(assigned.get(row.pk, ()))
     return page, has_next
 
 
