@@ -259,7 +259,7 @@ def many(foundation, alice, bob, sam):
 
 
 def numbers(response) -> list[str]:
-    return [r.number for r in response.context["rows"]]
+    return [r["number"] for r in response.context["rows"]]
 
 
 def test_my_requests_and_company_requests(many, alice_client):
@@ -356,6 +356,17 @@ def test_list_query_count_does_not_grow_with_requests(foundation, alice, alice_c
     for index in range(30):
         raise_request(alice, asset=asset if index % 2 else None, category=category(f"C{index}"))
     assert _count_queries(alice_client, url) == few
+
+
+def test_list_counts_requests_without_joining_their_sites_and_machines(alice, alice_client):
+    raise_request(alice, category=category())
+    with CaptureQueriesContext(connection) as queries:
+        assert alice_client.get(reverse("service:list")).status_code == 200
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1
+    assert "JOIN" not in counts[0]
+    rows = [q["sql"] for q in queries if '"assets_productmodel"."name"' in q["sql"]]
+    assert len(rows) == 1 and " LIMIT " in rows[0]
 
 
 def test_detail_query_count_does_not_grow_with_entries(acme_request, alice, sam, alice_client):
@@ -548,3 +559,36 @@ def test_file_over_the_limit_is_rejected(acme_request, alice_client, settings):
     before = Attachment.objects.count()
     upload(alice_client, acme_request, SimpleUploadedFile("big.txt", b"a" * 2048))
     assert Attachment.objects.count() == before
+
+
+def test_list_rows_show_category_site_machine_priority_and_state(foundation, alice, client):
+    site = foundation.acme_sites[0]
+    printer = machine(foundation.acme, site, "SN-ROW-1", tag="ACME-77")
+    with_machine = raise_request(
+        alice, asset=printer, site=site, title="Toner smears", category=category("Print quality")
+    )
+    with_machine.priority = "urgent"
+    with_machine.save(update_fields=["priority"])
+    plain = raise_request(alice, site=site, title="Door sticks")
+    client.force_login(alice)
+
+    response = client.get(reverse("service:list"))
+
+    rows = {row["number"]: row for row in response.context["rows"]}
+    assert rows[with_machine.number]["url"] == reverse("service:detail", args=[with_machine.number])
+    body = response.content.decode()
+    assert (
+        '<td data-label="Title" class="cell--wrap">Toner smears<br>'
+        '<span class="cell__meta">Print quality</span></td>'
+    ) in body
+    assert (
+        f'<td data-label="Site and machine" class="cell--wrap">{site.name}<br><span '
+        'class="cell__meta">Kyocera TASKalfa 3554ci · SN-ROW-1 · tag ACME-77</span></td>'
+    ) in body
+    assert (
+        '<span class="badge badge--caution"><span aria-hidden="true">▲ </span>Urgent</span>' in body
+    )
+    assert '<td data-label="Title" class="cell--wrap">Door sticks</td>' in body
+    assert f'<td data-label="Site and machine" class="cell--wrap">{site.name}</td>' in body
+    assert rows[plain.number]["state_label"] == "New"
+    assert rows[plain.number]["is_raised"] is False

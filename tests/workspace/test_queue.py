@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def numbers(response) -> list[str]:
-    return [row.number for row in response.context["rows"]]
+    return [row["number"] for row in response.context["rows"]]
 
 
 def test_queue_shows_every_organisation_breached_first_then_due_soonest(sam_client, queue_requests):
@@ -210,3 +210,24 @@ def test_the_open_queue_reads_along_the_queue_due_index(sam_client, queue_reques
     if connection.vendor == "sqlite":  # PostgreSQL may rightly scan a table this small
         assert "service_req_queue_due" in plan
         assert "TEMP B-TREE" not in plan  # no sort: rows come in index order
+
+
+def test_queue_rows_name_organisation_site_and_technicians(sam, sam_client, queue_requests):
+    from portico.accounts.models import User
+
+    due_soon = queue_requests["due_soon"]
+    colleague = User.objects.create_user(email="tech@provider.example", full_name="Tara Tech")
+    due_soon.assigned_to.add(sam, colleague)
+
+    response = sam_client.get(reverse("workspace:queue"))
+
+    row = next(row for row in response.context["rows"] if row["number"] == due_soon.number)
+    assert row["assigned_names"] == "Sam, Tara"
+    assert row["url"] == reverse("workspace:request", args=[due_soon.number])
+    body = response.content.decode()
+    assert (
+        f'<td data-label="Organisation and site" class="cell--wrap">{due_soon.organisation.name}'
+        f'<br><span class="cell__meta">{due_soon.site.name}</span></td>'
+    ) in body
+    assert '<td data-label="Assigned">Sam, Tara</td>' in body
+    assert body.count('<span class="cell__meta">Unassigned</span>') == 3

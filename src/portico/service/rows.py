@@ -3,6 +3,10 @@
 The customer's list and the agents' queue render 25 rows; working out links, labels,
 badges and relative times here, instead of through template tags and includes per row,
 took a third off their rendering time. The templates keep the markup and print these.
+
+Rows are dictionaries read with ``QuerySet.values()``: a list page needs a few columns of
+a request and of its site, machine and category, and building four model instances per
+row cost more than the query itself. Templates read a dictionary key first, too.
 """
 
 from __future__ import annotations
@@ -19,21 +23,27 @@ from portico.core.links import row_urls
 from .hooks import state_badge
 from .models import Priority, ServiceRequest
 
+Row = dict[str, Any]
+
+RAISED = frozenset((Priority.URGENT, Priority.HIGH))
+
 
 def list_rows(
-    rows: Sequence[ServiceRequest], url_name: str, user: Any, now: datetime | None = None
-) -> Sequence[ServiceRequest]:
-    """Give each request ``url``, ``badge``, ``state_label``, ``priority_label`` and
-    ``created_html`` (a ``<time>``, "3 days ago")."""
+    rows: Sequence[Row], url_name: str, user: Any, now: datetime | None = None
+) -> Sequence[Row]:
+    """Give each row (``number``, ``state``, ``priority``, ``created_at`` read) its ``url``,
+    ``badge``, ``state_label``, ``priority_label``, ``is_raised`` and ``created_html`` (a
+    ``<time>``, "3 days ago")."""
     fmt = user_date_format(user)
     now = now or timezone.now()
     # Labels looked up in a dict: get_FOO_display() flattens the choices on every call.
     states = dict(ServiceRequest.State.choices)
     priorities = dict(Priority.choices)
-    for row, url in zip(rows, row_urls(url_name, (row.number for row in rows)), strict=True):
-        row.url = url  # type: ignore[attr-defined]
-        row.badge = state_badge(row.state)  # type: ignore[attr-defined]
-        row.state_label = states.get(row.state, row.state)  # type: ignore[attr-defined]
-        row.priority_label = priorities.get(row.priority, row.priority)  # type: ignore[attr-defined]
-        row.created_html = time_html(row.created_at, fmt, now)  # type: ignore[attr-defined]
+    for row, url in zip(rows, row_urls(url_name, (row["number"] for row in rows)), strict=True):
+        row["url"] = url
+        row["badge"] = state_badge(row["state"])
+        row["state_label"] = states.get(row["state"], row["state"])
+        row["priority_label"] = priorities.get(row["priority"], row["priority"])
+        row["is_raised"] = row["priority"] in RAISED
+        row["created_html"] = time_html(row["created_at"], fmt, now)
     return rows
