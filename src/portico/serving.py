@@ -19,12 +19,12 @@ sent, so its queries run on the connection that started them.
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
 
+from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
@@ -82,11 +82,6 @@ class Stream:
                 self.gone.set()
 
 
-def http_threads() -> int:
-    """Threads per server process answering requests (``PORTICO_WEB_THREADS``, default 2)."""
-    return max(1, int(os.environ.get("PORTICO_WEB_THREADS", "2")))
-
-
 class PooledASGIHandler(ASGIHandler):
     """Django's ASGI handler (same request class, body reading, header encoding), running
     the synchronous middleware chain in one hop to ``threads`` long-lived threads."""
@@ -94,7 +89,7 @@ class PooledASGIHandler(ASGIHandler):
     def __init__(self, threads: int | None = None) -> None:
         BaseHandler.__init__(self)
         self.load_middleware(is_async=False)
-        self.threads = threads or http_threads()
+        self.threads = threads or settings.WEB_THREADS
         self.executor = ThreadPoolExecutor(self.threads, thread_name_prefix="portico-http")
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:

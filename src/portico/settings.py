@@ -25,9 +25,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int = 0) -> int:
     value = os.environ.get(name)
-    return int(value) if value else default
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = minimum - 1
+    if number < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of at least {minimum}: {value!r}."
+        )
+    return number
 
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -102,6 +112,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portico.urls"
 WSGI_APPLICATION = "portico.wsgi.application"
 ASGI_APPLICATION = "portico.asgi.application"
+# Threads per server process answering requests (portico.serving); more requests wait.
+WEB_THREADS = env_int("PORTICO_WEB_THREADS", 2, minimum=1)
 
 TEMPLATES = [
     {
@@ -133,7 +145,7 @@ if DATABASE_URL:
     if env_bool("PORTICO_DB_POOL", True) and DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
-            "max_size": env_int("PORTICO_DB_POOL_SIZE", 10),
+            "max_size": env_int("PORTICO_DB_POOL_SIZE", 10, minimum=1),
             "timeout": 10,
         }
 else:

@@ -105,6 +105,21 @@ def test_postgresql_connections_come_from_a_pool(tmp_path):
     assert settings_in_subprocess(tmp_path, off, DATABASE_URL=url, PORTICO_DB_POOL="0") == ["False"]
 
 
+def test_request_threads_per_process_come_from_the_environment(tmp_path):
+    code = (
+        "from portico.serving import PooledASGIHandler;"
+        "print(PooledASGIHandler().executor._max_workers)"
+    )
+    assert settings_in_subprocess(tmp_path, code) == ["2"]
+    assert settings_in_subprocess(tmp_path, code, PORTICO_WEB_THREADS="3") == ["3"]
+    env = {**os.environ, "PORTICO_VAR_DIR": str(tmp_path), "PORTICO_WEB_THREADS": "0"}
+    result = subprocess.run(
+        [sys.executable, "-m", "portico.cli", "check"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "PORTICO_WEB_THREADS must be a whole number of at least 1: '0'." in result.stderr
+
+
 @pytest.mark.django_db
 def test_the_pool_lends_connections_on_postgresql():
     if connection.vendor != "postgresql":
