@@ -89,7 +89,7 @@ def settings_in_subprocess(tmp_path, code: str, **env_vars: str) -> list[str]:
 
 
 def test_postgresql_connections_come_from_a_pool(tmp_path):
-    """Under ASGI each request has its own thread: connections are lent by Django's pool."""
+    """On PostgreSQL connections are lent by Django's pool, sized by PORTICO_DB_POOL_SIZE."""
     code = (
         "from django.conf import settings;"
         "print(settings.DATABASES['default']['OPTIONS']['pool']['max_size'])"

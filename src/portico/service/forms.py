@@ -219,7 +219,7 @@ class RequestFilterForm(ScopedForm):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._field("site").queryset = Site.objects.visible_to(scope).order_by("name")
+        self._field("site").queryset = Site.objects.visible_to(scope).only("name").order_by("name")
         self._field("status").choices = [
             ("", "Any status"),
             (STATUS_OPEN, "All open"),
