@@ -6,8 +6,9 @@
 
 For each size the data set grows (``portico generate_requests``: many organisations and
 sites, every request with a thread of ``--entries`` entries), then the portal is served as
-in production (PORTICO_ENV=production, uvicorn with 2 workers on loopback) and each page is
-loaded with ``wrk`` (8 connections, 15 s, three interleaved rounds; the median is shown).
+in production (PORTICO_ENV=production, ``portico serve`` with 2 workers on loopback) and
+each page is loaded with ``wrk`` (8 connections, 15 s, three interleaved rounds; the median
+is shown).
 SQL queries per page are counted in-process (``bench/measure.py``). The database is
 PostgreSQL when DATABASE_URL is set (use a scratch database: the benchmark adds rows to
 it), otherwise SQLite under ``var/bench/``.
@@ -120,28 +121,31 @@ def start_server(env: dict[str, str], port: int, workers: int, app: str) -> subp
     command = [
         PYTHON,
         "-m",
-        "uvicorn",
+        "portico.cli",
+        "serve",
+        "--app",
         app,
-        "--app-dir",
-        str(ROOT / "bench"),
         "--host",
         "127.0.0.1",
         "--port",
         str(port),
         "--workers",
         str(workers),
-        "--lifespan",
-        "off",
-        "--no-server-header",
         "--no-access-log",
         "--log-level",
         "warning",
     ]
+    # Modules under bench/ can be served too (--app module:attribute).
+    env = {
+        **env,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "bench"), env.get("PYTHONPATH")])),
+    }
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                time.sleep(2)  # the other processes start alongside the one that answered
                 return server
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
@@ -284,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="Reuse the data set of a last run.")
     parser.add_argument("--json", help="Also write the results to this file.")
     parser.add_argument(
-        "--app", default="portico.asgi:application", help="The ASGI application uvicorn serves."
+        "--app", default="portico.asgi:application", help="The ASGI application served."
     )
     args = parser.parse_args(argv)
 

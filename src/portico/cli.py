@@ -2,6 +2,8 @@
 
 ``portico run``      migrate, load demo data into an empty database, serve on 127.0.0.1:8000
                      with uvicorn (ASGI) and run the task worker; Ctrl-C stops both.
+``portico serve``    serve only: ``--host``, ``--port``, ``--workers`` processes (uvicorn, one
+                     listening socket each; see ``portico.server``).
 ``portico demo``     load demo data (``--reset`` to start over).
 ``portico worker``   run the background task worker.
 ``portico check``    Django's system checks (``--deploy`` for production settings).
@@ -41,21 +43,7 @@ def run(args: Sequence[str]) -> int:
     python = sys.executable
     worker = subprocess.Popen([python, "-m", "portico.cli", "worker"])  # noqa: S603
     server = subprocess.Popen(  # noqa: S603
-        [
-            python,
-            "-m",
-            "uvicorn",
-            "portico.asgi:application",
-            "--host",
-            host,
-            "--port",
-            port,
-            "--workers",
-            workers,
-            "--lifespan",
-            "off",
-            "--no-server-header",
-        ]
+        [python, "-m", "portico.cli", "serve", "--host", host, "--port", port, "--workers", workers]
     )
     from django.conf import settings
 
@@ -94,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = argv[0] if argv else "help"
     if command == "run":
         return run(argv[1:])
+    if command == "serve":
+        from portico.server import serve
+
+        return serve(argv[1:])
     if command == "worker":
         _manage(["db_worker", *argv[1:]])
         return 0

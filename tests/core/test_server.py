@@ -1,0 +1,146 @@
+"""``portico serve``: several uvicorn processes, each listening on its own socket."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="Linux servers")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PORTICO_VAR_DIR": str(tmp_path)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "portico.cli", "serve", "--log-level", "warning", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def healthy(port: int, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+                return reply.status == 200
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def listening_pids(port: int) -> set[int]:
+    """Processes holding a listening TCP socket on ``port`` (from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            if local_port == port and fields[3] == "0A":  # LISTEN
+                inodes.add(fields[9])
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            links = [os.readlink(fd) for fd in (entry / "fd").iterdir()]
+        except OSError:
+            continue
+        if any(link.startswith("socket:[") and link[8:-1] in inodes for link in links):
+            pids.add(int(entry.name))
+    return pids
+
+
+def stop(server: subprocess.Popen[str]) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def wait_for(condition, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_each_process_listens_on_its_own_socket_and_all_stop_together(tmp_path):
+    port = free_port()
+    server = start(tmp_path, "--port", str(port), "--workers", "2")
+    try:
+        assert healthy(port)
+        assert wait_for(lambda: len(listening_pids(port)) == 2)
+        workers = listening_pids(port)
+        assert server.pid not in workers  # the parent only supervises
+    finally:
+        stop(server)
+    assert server.returncode == 0
+    assert listening_pids(port) == set()
+    assert all(not Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def test_a_process_that_dies_is_replaced(tmp_path):
+    port = free_port()
+    server = start(tmp_path, "--port", str(port), "--workers", "2")
+    try:
+        assert healthy(port)
+        assert wait_for(lambda: len(listening_pids(port)) == 2)
+        first, second = sorted(listening_pids(port))
+        os.kill(first, signal.SIGKILL)
+        assert wait_for(lambda: len(listening_pids(port) - {first}) == 2)
+        assert second in listening_pids(port)
+        assert healthy(port)
+    finally:
+        stop(server)
+    assert "exited; starting another" in server.stderr.read()  # type: ignore[union-attr]
+
+
+def test_a_port_in_use_is_a_clear_error(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = start(tmp_path, "--port", str(port), "--workers", "2")
+        _, errors = server.communicate(timeout=60)
+    assert server.returncode == 3
+    assert f"Cannot listen on 127.0.0.1:{port}" in errors
+
+
+def test_workers_must_be_at_least_one(tmp_path):
+    server = start(tmp_path, "--workers", "0")
+    _, errors = server.communicate(timeout=60)
+    assert server.returncode == 2
+    assert "--workers must be at least 1" in errors
+
+
+def test_a_process_that_fails_on_start_stops_the_server_instead_of_looping(tmp_path):
+    port = free_port()
+    server = start(tmp_path, "--port", str(port), "--workers", "2", "--app", "no_such_module:app")
+    _, errors = server.communicate(timeout=60)
+    assert server.returncode == 3  # uvicorn's code for an application it cannot load
+    assert "A server process failed on start (exit code 3)." in errors
+    assert "starting another" not in errors
