@@ -70,7 +70,7 @@ def run(args: Sequence[str]) -> int:
         stop(signal.SIGTERM, None)
         for process in processes:
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=40)  # portico serve gives its requests 30 s
             except subprocess.TimeoutExpired:
                 process.kill()
     print("Portico stopped.", flush=True)

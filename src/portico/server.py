@@ -10,7 +10,8 @@ its own socket with ``SO_REUSEPORT`` and the kernel spreads new connections acro
 
 The parent only supervises: it restarts a process that dies, stops all of them on SIGTERM
 or Ctrl-C, and gives up if a process fails right after starting (a port already taken, a
-broken configuration), so a crash is not restarted in a loop.
+broken configuration), so a crash is not restarted in a loop. A process whose parent was
+killed outright stops by itself.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from multiprocessing.connection import wait
@@ -46,11 +48,20 @@ def bound_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def stop_with_parent() -> None:
+    """A process whose supervisor is gone (killed outright) stops too, instead of serving on
+    as an orphan beside the next server."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        wait([parent.sentinel])
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def run_process(options: dict[str, Any]) -> None:
     """One server process: its own socket, uvicorn serving the portal on it."""
     import uvicorn
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    threading.Thread(target=stop_with_parent, daemon=True).start()
     try:
         sock = bound_socket(options["host"], options["port"])
         sock.listen(2048)
@@ -86,6 +97,12 @@ class Supervisor:
     def run(self) -> int:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
+        try:
+            return self.supervise()
+        finally:
+            self.shutdown()
+
+    def supervise(self) -> int:
         self.processes = [self.start_one() for _ in range(self.workers)]
         code = 0
         while not self.stopping:
@@ -104,7 +121,6 @@ class Supervisor:
                     break
                 print(f"Server process {process.pid} exited; starting another.", file=sys.stderr)
                 self.processes[index] = self.start_one()
-        self.shutdown()
         return code
 
     def shutdown(self) -> None:
@@ -122,10 +138,8 @@ class Supervisor:
 def serve(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="portico serve", description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default=os.environ.get("PORTICO_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORTICO_PORT", "8000")))
-    parser.add_argument(
-        "--workers", type=int, default=int(os.environ.get("PORTICO_WEB_WORKERS", "1"))
-    )
+    parser.add_argument("--port", type=int, default=os.environ.get("PORTICO_PORT", "8000"))
+    parser.add_argument("--workers", type=int, default=os.environ.get("PORTICO_WEB_WORKERS", "1"))
     parser.add_argument("--app", default=APP, help=argparse.SUPPRESS)
     parser.add_argument("--log-level", default="info")
     parser.add_argument("--no-access-log", action="store_true")

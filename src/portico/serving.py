@@ -12,8 +12,10 @@ request a worker has accepted runs at once, sharing the interpreter lock. Here:
 - the event loop sends the finished bytes (a slow reader never holds a thread either).
 
 Requests beyond the pool's size wait their turn in order instead of slowing each other down.
-A streaming response (CSV exports, file downloads) keeps its thread until the last chunk is
-sent, so its queries run on the connection that started them.
+A file (``FileResponse``: attachments, spreadsheets, static files) is read off the pool and
+sent by the loop. A streaming response built from queries (CSV exports) keeps its thread
+until the last chunk is sent, so its queries run on the connection that started them, and
+stops when the client disconnects.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
 from django.http import FileResponse, HttpResponseBase
 from django.urls import set_script_prefix
+from django.utils import timezone, translation
 
 Message = Mapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -107,7 +110,9 @@ class PooledASGIHandler(ASGIHandler):
             response = await stream.loop.run_in_executor(
                 self.executor, self.respond, scope, body_file, stream
             )
-            if response is not None:
+            if isinstance(response, FileResponse):
+                await self.send_file(response, send, stream.loop)
+            elif response is not None:
                 await self.send_response(response, send)
         finally:
             body_file.close()
@@ -118,6 +123,10 @@ class PooledASGIHandler(ASGIHandler):
         """In a pool thread: the whole request. A finished response is returned for the
         event loop to send; a streaming one is sent from here, chunk by chunk, and stops
         early when the client goes away."""
+        # Threads serve one request after another: start from the defaults, not from what
+        # the last request's middleware activated.
+        translation.deactivate()
+        timezone.deactivate()
         set_script_prefix(get_script_prefix(scope))
         signals.request_started.send(sender=self.__class__, scope=scope)
         request, response = self.create_request(scope, body_file)
@@ -130,6 +139,7 @@ class PooledASGIHandler(ASGIHandler):
             return response
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size
+            return response  # read and sent by the event loop: see send_file
         try:
             stream.start(self.start_message(response))
             for part in response:
@@ -158,6 +168,20 @@ class PooledASGIHandler(ASGIHandler):
         content = response.content  # type: ignore[attr-defined]
         for chunk, last in self.chunk_bytes(content):
             await send({"type": "http.response.body", "body": chunk, "more_body": not last})
+
+    async def send_file(
+        self, response: FileResponse, send: Send, loop: asyncio.AbstractEventLoop
+    ) -> None:
+        """Files (attachments, spreadsheets, static files) need no database: their chunks are
+        read on the loop's default executor, so a slow reader never holds a request thread."""
+        try:
+            await send(self.start_message(response))
+            chunks = iter(response)
+            while chunk := await loop.run_in_executor(None, next, chunks, b""):
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body"})
+        finally:
+            await loop.run_in_executor(None, response.close)
 
     async def lifespan(self, receive: Receive, send: Send) -> None:
         while True:

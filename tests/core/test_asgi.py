@@ -186,7 +186,7 @@ def test_csv_export_streams_in_chunks(foundation, alice, client, handler):
 
 def test_requests_wait_their_turn_on_the_pool_threads(foundation, handler):
     """Three requests at once on a one-thread pool: served one after another, each on the
-    pool's long-lived thread (whose database connection stays open between requests)."""
+    pool's long-lived thread."""
     running: list[str] = []
     most = 0
     threads: set[str] = set()
@@ -219,6 +219,66 @@ def test_requests_wait_their_turn_on_the_pool_threads(foundation, handler):
     assert most == 1
     assert len(threads) == 1
     assert threads.pop().startswith("portico-http")
+
+
+def test_files_are_sent_by_the_event_loop_not_a_request_thread(foundation, alice, client, handler):
+    """A spreadsheet (a FileResponse) is read and closed off the request threads, so a slow
+    reader cannot hold one; the bytes arrive whole."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tests.service.factories import raise_request
+
+    raise_request(alice, title="Scanner jams")
+    client.force_login(alice)
+    closed_in: list[str] = []
+
+    def finished(**kwargs):
+        closed_in.append(threading.current_thread().name)
+
+    signals.request_finished.connect(finished, dispatch_uid="test-file-finished")
+    try:
+        export = serve(
+            handler,
+            "GET",
+            "/requests/export.xlsx",
+            cookies={"sessionid": client.session.session_key},
+        )
+    finally:
+        signals.request_finished.disconnect(dispatch_uid="test-file-finished")
+    assert export.status == 200
+    assert export.content.startswith(b"PK")
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert any(row[1] == "Scanner jams" for row in sheet.iter_rows(values_only=True))
+    assert len(closed_in) == 1
+    assert not closed_in[0].startswith("portico-http")
+
+
+def test_a_thread_starts_each_request_from_the_default_time_zone_and_language(
+    foundation, alice, client, handler
+):
+    alice.time_zone = "Asia/Tokyo"
+    alice.language = "nb"
+    alice.save(update_fields=["time_zone", "language"])
+    client.force_login(alice)
+    seen: list[tuple[str, str]] = []
+
+    def started(**kwargs):
+        from django.utils import timezone, translation
+
+        seen.append((timezone.get_current_timezone_name(), translation.get_language()))
+
+    signals.request_started.connect(started, dispatch_uid="test-thread-defaults")
+    try:
+        assert (
+            serve(handler, "GET", "/", cookies={"sessionid": client.session.session_key}).status
+            == 200
+        )
+        assert serve(handler, "GET", "/accounts/login/").status == 200
+    finally:
+        signals.request_started.disconnect(dispatch_uid="test-thread-defaults")
+    assert seen[0] == seen[1]  # alice's Tokyo and Norwegian did not carry over
 
 
 def test_a_stream_stops_when_the_client_goes_away():

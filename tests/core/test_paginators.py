@@ -54,3 +54,10 @@ def test_nothing_to_count(alice):
     assert SmallWindow(LoginAttempt.objects.filter(pk__in=[]), 5).count == 0
     assert SmallWindow(LoginAttempt.objects.filter(user=alice, succeeded=False), 5).count == 0
     assert SmallWindow([1, 2, 3], 5).count == 3
+
+
+def test_values_and_groups_are_counted_as_rows(alice, bob):
+    attempts(alice, 4)
+    attempts(bob, 2)
+    emails = LoginAttempt.objects.values("email").distinct().order_by("email")
+    assert SmallWindow(emails, 5).count == 2

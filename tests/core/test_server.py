@@ -130,11 +130,30 @@ def test_a_port_in_use_is_a_clear_error(tmp_path):
     assert f"Cannot listen on 127.0.0.1:{port}" in errors
 
 
-def test_workers_must_be_at_least_one(tmp_path):
+def test_workers_must_be_a_number_of_at_least_one(tmp_path, monkeypatch):
     server = start(tmp_path, "--workers", "0")
     _, errors = server.communicate(timeout=60)
     assert server.returncode == 2
     assert "--workers must be at least 1" in errors
+    monkeypatch.setenv("PORTICO_WEB_WORKERS", "four")
+    server = start(tmp_path)
+    _, errors = server.communicate(timeout=60)
+    assert server.returncode == 2
+    assert "argument --workers: invalid int value: 'four'" in errors
+
+
+def test_processes_stop_when_their_supervisor_is_killed(tmp_path):
+    port = free_port()
+    server = start(tmp_path, "--port", str(port), "--workers", "2")
+    try:
+        assert healthy(port)
+        assert wait_for(lambda: len(listening_pids(port)) == 2)
+        server.kill()  # SIGKILL: no chance to stop its processes itself
+        server.wait()
+        assert wait_for(lambda: listening_pids(port) == set())
+    finally:
+        if server.poll() is None:
+            stop(server)
 
 
 def test_a_process_that_fails_on_start_stops_the_server_instead_of_looping(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from portico.meters.validation import (
@@ -76,6 +76,7 @@ def test_negative_readings_are_rejected():
 # --- Plausibility -------------------------------------------------------------------------
 
 
+@example(start=0, monthly_volume=280, elapsed=280, factor=Decimal("1.33"))  # limit 3,430 exactly
 @given(start=values, monthly_volume=monthly, elapsed=days, factor=factors)
 def test_caution_starts_just_above_factor_times_expected_volume(
     start, monthly_volume, elapsed, factor
@@ -83,7 +84,7 @@ def test_caution_starts_just_above_factor_times_expected_volume(
     daily = daily_from_monthly(monthly_volume)
     assert daily is not None
     previous = Point(start, NOW - timedelta(days=elapsed))
-    limit = factor * daily * elapsed  # expected volume × factor
+    limit = (factor * daily * elapsed).quantize(Decimal("0.000001"))  # expected volume × factor
     at_limit = start + int(limit)  # whole counts at or below the limit
     above = start + int(limit) + 1
 

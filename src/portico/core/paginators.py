@@ -68,6 +68,10 @@ class CappedCountPaginator(Paginator):
         limit = self._window + 1
         if not isinstance(self.object_list, QuerySet):
             return min(len(self.object_list), limit)
+        query = self.object_list.query
+        if query.values_select or query.group_by or query.combinator:
+            # Counting pks would not count these rows (values, groups, unions): let Django.
+            return self.object_list.order_by()[:limit].count()
         rows = self.object_list.order_by().values_list("pk")[:limit]
         try:
             sql, params = rows.query.get_compiler(using=rows.db).as_sql()

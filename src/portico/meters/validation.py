@@ -20,6 +20,7 @@ SECONDS_PER_DAY = Decimal(86400)
 MIN_DAYS = Decimal(1)
 # The machine's own average needs readings at least this far apart to mean anything.
 MIN_AVERAGE_SPAN_DAYS = Decimal(7)
+LIMIT_PLACES = Decimal("0.000001")
 
 
 class Outcome(StrEnum):
@@ -129,7 +130,9 @@ def check_plausibility(
         return Verdict(Outcome.ACCEPTED)
     increase = value - previous.value
     expected = expected_volume(daily=daily, since=previous.read_at, until=read_at)
-    if increase > factor * expected:
+    # Rounded to a millionth: 28-digit decimals put an exact limit (3,430) a hair below
+    # itself (3,429.999…), and a reading of exactly the limit was cautioned.
+    if increase > (factor * expected).quantize(LIMIT_PLACES):
         return Verdict(
             Outcome.CAUTION,
             f"This is {number(increase)} more than the last reading; about {number(expected)} "
