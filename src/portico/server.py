@@ -17,6 +17,7 @@ killed outright stops by itself.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -75,7 +76,9 @@ def run_process(options: dict[str, Any]) -> None:
         log_level=options["log_level"],
         server_header=False,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    # Ctrl-C reaches every process of the terminal; uvicorn shuts down, then re-raises it.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run(sockets=[sock])
 
 
 class Supervisor:
