@@ -67,6 +67,10 @@ class Priority(models.TextChoices):
     URGENT = "urgent", "Urgent"
 
 
+# Urgent or high: flagged with a caution badge in lists and the workspace.
+RAISED_PRIORITIES = frozenset((Priority.URGENT, Priority.HIGH))
+
+
 class ServiceLevel(models.Model):
     """Response and resolution targets per priority (T6)."""
 
@@ -290,7 +294,7 @@ class ServiceRequest(models.Model):
     @property
     def is_raised(self) -> bool:
         """Urgent or high: lists and the workspace flag it with a caution badge."""
-        return self.priority in (Priority.URGENT, Priority.HIGH)
+        return self.priority in RAISED_PRIORITIES
 
 
 class Recommendation(models.Model):

@@ -21,11 +21,9 @@ from portico.core.dates import time_html, user_date_format
 from portico.core.links import row_urls
 
 from .hooks import state_badge
-from .models import Priority, ServiceRequest
+from .models import RAISED_PRIORITIES, Priority, ServiceRequest
 
 Row = dict[str, Any]
-
-RAISED = frozenset((Priority.URGENT, Priority.HIGH))
 
 
 def list_rows(
@@ -44,6 +42,6 @@ def list_rows(
         row["badge"] = state_badge(row["state"])
         row["state_label"] = states.get(row["state"], row["state"])
         row["priority_label"] = priorities.get(row["priority"], row["priority"])
-        row["is_raised"] = row["priority"] in RAISED
+        row["is_raised"] = row["priority"] in RAISED_PRIORITIES
         row["created_html"] = time_html(row["created_at"], fmt, now)
     return rows
