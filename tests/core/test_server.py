@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -88,34 +90,35 @@ def wait_for(condition, seconds: float = 30) -> bool:
     return False
 
 
-def test_each_process_listens_on_its_own_socket_and_all_stop_together(tmp_path):
+@contextmanager
+def two_processes(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """``portico serve --workers 2`` answering, both processes listening; stopped after."""
     port = free_port()
     server = start(tmp_path, "--port", str(port), "--workers", "2")
     try:
         assert healthy(port)
         assert wait_for(lambda: len(listening_pids(port)) == 2)
-        workers = listening_pids(port)
-        assert server.pid not in workers  # the parent only supervises
+        yield server, port
     finally:
         stop(server)
+
+
+def test_each_process_listens_on_its_own_socket_and_all_stop_together(tmp_path):
+    with two_processes(tmp_path) as (server, port):
+        workers = listening_pids(port)
+        assert server.pid not in workers  # the parent only supervises
     assert server.returncode == 0
     assert listening_pids(port) == set()
     assert all(not Path(f"/proc/{pid}").exists() for pid in workers)
 
 
 def test_a_process_that_dies_is_replaced(tmp_path):
-    port = free_port()
-    server = start(tmp_path, "--port", str(port), "--workers", "2")
-    try:
-        assert healthy(port)
-        assert wait_for(lambda: len(listening_pids(port)) == 2)
+    with two_processes(tmp_path) as (server, port):
         first, second = sorted(listening_pids(port))
         os.kill(first, signal.SIGKILL)
         assert wait_for(lambda: len(listening_pids(port) - {first}) == 2)
         assert second in listening_pids(port)
         assert healthy(port)
-    finally:
-        stop(server)
     assert "exited; starting another" in server.stderr.read()  # type: ignore[union-attr]
 
 
@@ -143,23 +146,7 @@ def test_workers_must_be_a_number_of_at_least_one(tmp_path, monkeypatch):
 
 
 def test_processes_stop_when_their_supervisor_is_killed(tmp_path):
-    port = free_port()
-    server = start(tmp_path, "--port", str(port), "--workers", "2")
-    try:
-        assert healthy(port)
-        assert wait_for(lambda: len(listening_pids(port)) == 2)
+    with two_processes(tmp_path) as (server, port):
         server.kill()  # SIGKILL: no chance to stop its processes itself
         server.wait()
         assert wait_for(lambda: listening_pids(port) == set())
-    finally:
-        if server.poll() is None:
-            stop(server)
-
-
-def test_a_process_that_fails_on_start_stops_the_server_instead_of_looping(tmp_path):
-    port = free_port()
-    server = start(tmp_path, "--port", str(port), "--workers", "2", "--app", "no_such_module:app")
-    _, errors = server.communicate(timeout=60)
-    assert server.returncode == 3  # uvicorn's code for an application it cannot load
-    assert "A server process failed on start (exit code 3)." in errors
-    assert "starting another" not in errors
