@@ -150,3 +150,12 @@ def test_processes_stop_when_their_supervisor_is_killed(tmp_path):
         server.kill()  # SIGKILL: no chance to stop its processes itself
         server.wait()
         assert wait_for(lambda: listening_pids(port) == set())
+
+
+def test_a_process_that_fails_on_start_stops_the_server_instead_of_looping(tmp_path):
+    port = free_port()
+    server = start(tmp_path, "--port", str(port), "--workers", "2", "--app", "no_such_module:app")
+    _, errors = server.communicate(timeout=60)
+    assert server.returncode == 3  # uvicorn's code for an application it cannot load
+    assert "A server process failed on start (exit code 3)." in errors
+    assert "starting another" not in errors
