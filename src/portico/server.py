@@ -10,8 +10,9 @@ its own socket with ``SO_REUSEPORT`` and the kernel spreads new connections acro
 
 The parent only supervises: it restarts a process that dies, stops all of them on SIGTERM
 or Ctrl-C, and gives up if a process fails right after starting (a port already taken, a
-broken configuration), so a crash is not restarted in a loop. A process whose parent was
-killed outright stops by itself.
+broken configuration), so a crash is not restarted in a loop. A process that keeps dying
+within a minute of its start is restarted after 1, 2, 4 … up to 30 seconds, not at once.
+A process whose parent was killed outright stops by itself.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -33,6 +35,26 @@ from typing import Any
 APP = "portico.asgi:application"
 # A process that exits sooner than this after starting is failing, not crashing once.
 STARTUP_SECONDS = 5.0
+# A process that ran this long was healthy: if it dies, it is restarted at once.
+STABLE_SECONDS = 60.0
+# The longest wait before restarting a process that keeps dying.
+MAX_RESTART_DELAY = 30.0
+
+
+def restart_delay(failures: int) -> float:
+    """Seconds before restarting a process that has died ``failures`` times in a row, each
+    time within STABLE_SECONDS of starting: none after the first, then 1, 2, 4 … 30."""
+    return 0.0 if failures <= 1 else min(MAX_RESTART_DELAY, 2.0 ** (failures - 2))
+
+
+@dataclass
+class Slot:
+    """One of the server's processes, and its restarts."""
+
+    process: BaseProcess | None = None
+    started: float = 0.0
+    failures: int = 0  # deaths in a row, each soon after a start
+    restart_at: float = 0.0
 
 
 def bound_socket(host: str, port: int) -> socket.socket:
@@ -84,15 +106,14 @@ def run_process(options: dict[str, Any]) -> None:
 class Supervisor:
     def __init__(self, options: dict[str, Any], workers: int) -> None:
         self.options = options
-        self.workers = workers
         self.context = multiprocessing.get_context("spawn")
-        self.processes: list[tuple[BaseProcess, float]] = []
+        self.slots = [Slot() for _ in range(workers)]
         self.stopping = False
 
-    def start_one(self) -> tuple[BaseProcess, float]:
-        process = self.context.Process(target=run_process, args=(self.options,), daemon=False)
-        process.start()
-        return process, time.monotonic()
+    def start(self, slot: Slot) -> None:
+        slot.process = self.context.Process(target=run_process, args=(self.options,), daemon=False)
+        slot.process.start()
+        slot.started = time.monotonic()
 
     def stop(self, *_: object) -> None:
         self.stopping = True
@@ -106,32 +127,47 @@ class Supervisor:
             self.shutdown()
 
     def supervise(self) -> int:
-        self.processes = [self.start_one() for _ in range(self.workers)]
-        code = 0
+        for slot in self.slots:
+            self.start(slot)
         while not self.stopping:
-            wait([process.sentinel for process, _ in self.processes], timeout=0.5)
-            for index, (process, started) in enumerate(self.processes):
-                if process.is_alive() or self.stopping:
-                    continue
-                exitcode = process.exitcode or 0
-                if exitcode > 0 and time.monotonic() - started < STARTUP_SECONDS:
-                    print(
-                        f"A server process failed on start (exit code {exitcode}).",
-                        file=sys.stderr,
-                    )
-                    code = exitcode
-                    self.stopping = True
+            wait([slot.process.sentinel for slot in self.slots if slot.process], timeout=0.5)
+            for slot in self.slots:
+                if self.stopping:
                     break
-                print(f"Server process {process.pid} exited; starting another.", file=sys.stderr)
-                self.processes[index] = self.start_one()
-        return code
+                if slot.process is None:
+                    if time.monotonic() >= slot.restart_at:
+                        self.start(slot)
+                    continue
+                if slot.process.is_alive():
+                    continue
+                code = self.exited(slot, slot.process)
+                if code:
+                    return code
+        return 0
+
+    def exited(self, slot: Slot, process: BaseProcess) -> int:
+        """A process has died: schedule its restart, or give up (the exit code to return)."""
+        lived = time.monotonic() - slot.started
+        exitcode = process.exitcode or 0
+        if exitcode > 0 and lived < STARTUP_SECONDS:
+            print(f"A server process failed on start (exit code {exitcode}).", file=sys.stderr)
+            self.stopping = True
+            return exitcode
+        slot.failures = slot.failures + 1 if lived < STABLE_SECONDS else 1
+        delay = restart_delay(slot.failures)
+        slot.process = None
+        slot.restart_at = time.monotonic() + delay
+        when = f" in {delay:.0f} s" if delay else ""
+        print(f"Server process {process.pid} exited; starting another{when}.", file=sys.stderr)
+        return 0
 
     def shutdown(self) -> None:
-        for process, _ in self.processes:
+        running = [slot.process for slot in self.slots if slot.process is not None]
+        for process in running:
             if process.is_alive() and process.pid is not None:
                 os.kill(process.pid, signal.SIGTERM)  # uvicorn finishes its requests
         deadline = time.monotonic() + 30
-        for process, _ in self.processes:
+        for process in running:
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()

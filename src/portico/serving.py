@@ -11,11 +11,13 @@ request a worker has accepted runs at once, sharing the interpreter lock. Here:
   response (``request_finished``: connections are returned in the thread that used them),
 - the event loop sends the finished bytes (a slow reader never holds a thread either).
 
-Requests beyond the pool's size wait their turn in order instead of slowing each other down.
+Requests beyond the pool's size wait their turn in order instead of slowing each other down;
+one whose client leaves while it waits is dropped, not run.
 A file (``FileResponse``: attachments, spreadsheets, static files) is read off the pool and
 sent by the loop. A streaming response built from queries (CSV exports) keeps its thread
 until the last chunk is sent, so its queries run on the connection that started them, and
-stops when the client disconnects.
+stops when the client disconnects. A HEAD request gets the headers only: no export is
+streamed and no file read for a body that is never sent.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Awaitable, Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
 
 from django.conf import settings
@@ -41,18 +43,27 @@ Send = Callable[[Message], Awaitable[None]]
 
 
 class Stream:
-    """A streaming response sent from its pool thread: each message waits until the event
-    loop has handed it to the server, which holds the thread to the client's pace."""
+    """One request's connection, seen from its pool thread: whether the client has gone, and
+    a streaming response sent chunk by chunk, each message waiting until the event loop has
+    handed it to the server (which holds the thread to the client's pace)."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, receive: Receive, send: Send) -> None:
         self.loop = loop
         self.receive = receive
         self.send = send
         self.gone = threading.Event()
-        self.watching: Future[None] | None = None
+        self.watching: asyncio.Future[None] | None = None
+
+    def listen(self) -> None:
+        """On the event loop, once the body is read: note the client leaving from now on."""
+        self.watching = asyncio.ensure_future(self.watch())
+
+    def close(self) -> None:
+        """On the event loop, when the request is over: stop listening."""
+        if self.watching is not None:
+            self.watching.cancel()
 
     def start(self, message: Message) -> None:
-        self.watching = asyncio.run_coroutine_threadsafe(self.watch(), self.loop)
         self.deliver(message)
 
     def body(self, chunk: bytes) -> bool:
@@ -66,10 +77,8 @@ class Stream:
         self.deliver({"type": "http.response.body"})
 
     def stop(self) -> None:
-        """Stop listening for a disconnect: the response is over either way."""
+        """From the pool thread: the response is over either way."""
         self.gone.set()
-        if self.watching is not None:
-            self.watching.cancel()
 
     def deliver(self, message: Message) -> None:
         asyncio.run_coroutine_threadsafe(self.sent(message), self.loop).result()
@@ -105,16 +114,23 @@ class PooledASGIHandler(ASGIHandler):
             body_file = await self.read_body(receive)
         except RequestAborted:
             return
+        stream = Stream(asyncio.get_running_loop(), receive, send)
+        stream.listen()
         try:
-            stream = Stream(asyncio.get_running_loop(), receive, send)
             response = await stream.loop.run_in_executor(
                 self.executor, self.respond, scope, body_file, stream
             )
-            if isinstance(response, FileResponse):
+            if response is None:
+                pass  # streamed from its thread, or the client left before it was served
+            elif response.streaming and scope["method"] == "HEAD":
+                await send(self.start_message(response))
+                await send({"type": "http.response.body"})
+            elif isinstance(response, FileResponse):
                 await self.send_file(response, send, stream.loop)
-            elif response is not None:
+            else:
                 await self.send_response(response, send)
         finally:
+            stream.close()
             body_file.close()
 
     def respond(
@@ -122,7 +138,10 @@ class PooledASGIHandler(ASGIHandler):
     ) -> HttpResponseBase | None:
         """In a pool thread: the whole request. A finished response is returned for the
         event loop to send; a streaming one is sent from here, chunk by chunk, and stops
-        early when the client goes away."""
+        early when the client goes away. A request whose client left while it waited for a
+        thread is not run at all."""
+        if stream.gone.is_set():
+            return None
         # Threads serve one request after another: start from the defaults, not from what
         # the last request's middleware activated.
         translation.deactivate()
@@ -134,8 +153,8 @@ class PooledASGIHandler(ASGIHandler):
             response = self.get_response(request)
             response._handler_class = self.__class__  # type: ignore[attr-defined]
         assert response is not None
-        if not response.streaming:
-            response.close()
+        if not response.streaming or scope["method"] == "HEAD":
+            response.close()  # a HEAD's stream or file is closed unread: headers only
             return response
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size

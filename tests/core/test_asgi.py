@@ -292,6 +292,7 @@ def test_a_stream_stops_when_the_client_goes_away():
 
     async def run() -> bool:
         stream = Stream(asyncio.get_running_loop(), receive, send)
+        stream.listen()
 
         def in_thread() -> bool:
             stream.start({"type": "http.response.start", "status": 200, "headers": []})
@@ -304,6 +305,75 @@ def test_a_stream_stops_when_the_client_goes_away():
 
     assert async_to_sync(run)() is False
     assert [message["type"] for message in sent] == ["http.response.start"]
+
+
+def test_head_on_an_export_sends_the_headers_without_running_the_export(
+    foundation, alice, client, handler, monkeypatch
+):
+    from portico.service import views
+    from tests.service.factories import raise_request
+
+    raise_request(alice, title="Scanner jams")
+    client.force_login(alice)
+    cookies = {"sessionid": client.session.session_key}
+    produced: list[str] = []
+    export_rows = views._export_rows
+
+    def spied(qs):
+        for row in export_rows(qs):
+            produced.append(row[0])
+            yield row
+
+    monkeypatch.setattr(views, "_export_rows", spied)
+    head = serve(handler, "HEAD", "/requests/export.csv", cookies=cookies)
+    assert head.status == 200
+    assert head.header(b"content-type") == [b"text/csv; charset=utf-8"]
+    assert head.content == b""
+    assert produced == []
+    get = serve(handler, "GET", "/requests/export.csv", cookies=cookies)
+    assert b"Scanner jams" in get.content
+    assert len(produced) == 1
+
+
+def test_a_request_whose_client_left_while_it_waited_is_not_run(foundation, handler):
+    """On a one-thread pool, a second request waits behind a slow first one; its client
+    leaves meanwhile, and it is dropped instead of served to nobody."""
+    release = threading.Event()
+    started: list[str] = []
+
+    def slow_start(scope, **kwargs):
+        started.append(scope["path"])
+        if scope["path"] == "/accounts/login/":
+            assert release.wait(10)
+
+    signals.request_started.connect(slow_start, dispatch_uid="test-left-started")
+    try:
+
+        async def run() -> tuple[Served, list]:
+            first = asyncio.ensure_future(
+                exchange(handler, http_scope("GET", "/accounts/login/", []), [b""])
+            )
+            while not started:
+                await asyncio.sleep(0.01)
+            second = ApplicationCommunicator(handler, http_scope("GET", "/healthz", []))
+            await second.send_input({"type": "http.request", "body": b"", "more_body": False})
+            await second.send_input({"type": "http.disconnect"})
+            await asyncio.sleep(0.2)  # the loop notes the disconnect while the thread is busy
+            release.set()
+            served = await first
+            await second.wait(timeout=10)
+            left_over = []
+            while not second.output_queue.empty():
+                left_over.append(second.output_queue.get_nowait())
+            return served, left_over
+
+        served, left_over = async_to_sync(run)()
+    finally:
+        release.set()
+        signals.request_started.disconnect(dispatch_uid="test-left-started")
+    assert served.status == 200
+    assert started == ["/accounts/login/"]
+    assert left_over == []
 
 
 def test_lifespan_and_other_protocols():

@@ -122,6 +122,26 @@ def test_a_process_that_dies_is_replaced(tmp_path):
     assert "exited; starting another" in server.stderr.read()  # type: ignore[union-attr]
 
 
+def test_a_process_that_keeps_dying_is_restarted_after_a_growing_wait(tmp_path):
+    with two_processes(tmp_path) as (server, port):
+        first, second = sorted(listening_pids(port))
+        os.kill(first, signal.SIGKILL)
+        assert wait_for(lambda: len(listening_pids(port) - {first}) == 2)
+        (replacement,) = listening_pids(port) - {first, second}
+        os.kill(replacement, signal.SIGKILL)  # the same process dies again within a minute
+        assert wait_for(lambda: len(listening_pids(port) - {first, replacement}) == 2)
+        assert second in listening_pids(port)
+    errors = server.stderr.read()  # type: ignore[union-attr]
+    assert f"Server process {first} exited; starting another.\n" in errors
+    assert f"Server process {replacement} exited; starting another in 1 s.\n" in errors
+
+
+def test_restarts_wait_longer_each_time_up_to_half_a_minute():
+    from portico.server import restart_delay
+
+    assert [restart_delay(n) for n in range(1, 9)] == [0, 1, 2, 4, 8, 16, 30, 30]
+
+
 def test_a_port_in_use_is_a_clear_error(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
