@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portico.core.access import PortalRequest, access_object, portal_view
 from portico.core.exports import stream_csv, xlsx_response
+from portico.core.live import render_list
 from portico.core.paginators import CappedCountPaginator
 from portico.core.rights import Function, Right
 
@@ -101,10 +102,10 @@ def invoice_list(request: PortalRequest) -> HttpResponse:
         for key, label in columns
     ]
     summary = account_summary(organisation)
-    template = "billing/_invoice_rows.html" if request.htmx else "billing/invoice_list.html"  # type: ignore[attr-defined]
-    response = render(
+    return render_list(
         request,
-        template,
+        "billing/invoice_list.html",
+        "billing/_invoice_rows.html",
         {
             "form": form,
             "page": page,
@@ -119,8 +120,6 @@ def invoice_list(request: PortalRequest) -> HttpResponse:
             ),
         },
     )
-    response["Vary"] = "HX-Request"
-    return response
 
 
 def _export_rows(invoices: Any) -> Iterator[list[Any]]:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from portico.core.access import PortalRequest, portal_view
 from portico.core.exports import stream_csv, xlsx_response
+from portico.core.live import render_list
 from portico.core.paginators import CappedCountPaginator
 from portico.core.rights import Function, Right
 from portico.threads.downloads import attachment_response
@@ -140,9 +141,10 @@ def request_list(request: PortalRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     export_query = params.urlencode()
-    return render(
+    return render_list(
         request,
         "service/request_list.html",
+        "service/_request_results.html",
         {
             "tab": _tab(request),
             "form": form,

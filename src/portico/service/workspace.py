@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portico.accounts.models import User
 from portico.core.dates import format_date, time_html, user_date_format
+from portico.core.live import render_list
 from portico.core.rights import Right
 from portico.threads.downloads import attachment_response
 
@@ -210,9 +211,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     number = page_number(request)
     rows, has_next = queue_page(filters, request.user, number)
-    return render(
+    return render_list(
         request,
         "service/workspace/queue.html",
+        "service/workspace/_queue_results.html",
         {
             "form": form,
             "filters": filters,

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 
 from portico.core.branding import label as branded_label
 from portico.core.dates import format_date, time_html, user_date_format
+from portico.core.live import live_filter_attributes
 from portico.core.models import Branding
 
 register = template.Library()
@@ -45,3 +46,9 @@ def reltime(context: dict[str, Any], value: datetime | None) -> SafeString | str
     if value is None:
         return ""
     return time_html(value, _user_format(context))
+
+
+@register.simple_tag(takes_context=True)
+def live_filters(context: dict[str, Any], target: str) -> SafeString:
+    """On a filter bar's ``<form>``: filter as the fields change, replacing ``#target``."""
+    return live_filter_attributes(context["request"].path, target)

@@ -19,6 +19,13 @@
     var summary = document.querySelector("[data-autofocus]");
     if (summary) { summary.focus(); }
   });
+  // A list filtered in place (core.live) announces its new count: the count itself was
+  // replaced with the results, and a region that is replaced is not read out.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var status = event.detail.target.querySelector("[data-live-status]");
+    var region = document.getElementById("live-status");
+    if (status && region) { region.textContent = status.textContent.replace(/\s+/g, " ").trim(); }
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       document.querySelectorAll("details.menu[open]").forEach(function (menu) { menu.removeAttribute("open"); });

@@ -1,0 +1,67 @@
+"""Filtering the request list in place, in headless Chromium: the results change as alice
+picks a status and types a search, the address bar keeps up, a screen reader hears the new
+count, and the browser's Back button returns to the earlier list."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
+from tests.service.factories import raise_request
+
+pytestmark = pytest.mark.browser
+
+
+def test_alice_filters_her_requests_without_reloading_the_page(
+    page, foundation, alice, sam, screenshot
+):
+    from portico.service.models import ServiceRequest
+    from portico.service.services import change_state
+
+    streaks = raise_request(alice, title="Streaks on every page")
+    jam = raise_request(alice, title="Paper jam in tray 2")
+    fuser = raise_request(alice, title="Fuser grinding noise")
+    change_state(request=jam, actor=sam, new_state=ServiceRequest.State.ACKNOWLEDGED)
+
+    page.goto("/accounts/login/")
+    page.get_by_label(re.compile(r"^\s*Email")).fill("alice@acme.example")
+    page.get_by_label(re.compile(r"^\s*Password")).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Requests").click()
+    rows = page.locator("#request-results tbody tr")
+    expect(rows).to_have_count(3)
+    page.evaluate("window.stillTheSamePage = true")
+
+    # Choosing a status is enough: no button, no reload.
+    page.get_by_label("Status").select_option(label="New")
+    expect(rows).to_have_count(2)
+    expect(page.locator("#request-results")).not_to_contain_text(jam.number)
+    expect(page).to_have_url(re.compile(r"status=new"))
+    expect(page.get_by_role("status")).to_have_text("Showing 1–2 of 2 requests")
+    expect(page.get_by_role("link", name="Clear filters")).to_be_visible()
+
+    # Typing a search narrows it after a pause.
+    page.get_by_label("Search").press_sequentially("fuser", delay=30)
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(fuser.number)
+    expect(page).to_have_url(re.compile(r"q=fuser"))
+    expect(page.get_by_role("status")).to_have_text("Showing 1–1 of 1 request")
+    assert page.evaluate("window.stillTheSamePage") is True
+
+    # The export follows what is shown.
+    export = page.get_by_role("link", name="Export CSV")
+    expect(export).to_have_attribute("href", re.compile(r"q=fuser"))
+    screenshot()
+
+    # Back returns to the list before the search.
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"q=fuser"))
+    expect(rows).to_have_count(2)
+    expect(page.locator("#request-results")).to_contain_text(streaks.number)
+
+    page.get_by_role("link", name="Clear filters").click()
+    expect(rows).to_have_count(3)
+    expect(page.get_by_role("link", name="Clear filters")).to_have_count(0)
