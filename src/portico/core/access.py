@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cache, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.functional import SimpleLazyObject
 
+from .prepared import KeyedQuery
 from .rights import SIGNED_IN, Function, Right
 
 if TYPE_CHECKING:
@@ -83,17 +84,34 @@ def governing_membership(
     return best
 
 
-def build_scope(user: Any, requested_organisation_id: int | None = None) -> Scope:
-    """Compute the scope in a fixed number of queries, whatever the data size."""
-    from portico.customers.models import Organisation
+def active_memberships(user_id: int) -> models.QuerySet[Membership]:
+    """The user's memberships of active organisations, each with its organisation."""
+    from portico.customers.models import Membership, Organisation
 
-    if not getattr(user, "is_authenticated", False):
-        return Scope(user=user)
-    memberships = list(
-        user.memberships.filter(organisation__status=Organisation.Status.ACTIVE)
+    return (
+        Membership.objects.filter(user_id=user_id, organisation__status=Organisation.Status.ACTIVE)
         .select_related("organisation")
         .order_by("organisation__name")
     )
+
+
+@cache
+def memberships_query() -> KeyedQuery[Membership]:
+    """Every signed-in request reads the memberships: compiled once, not every time."""
+    from portico.customers.models import Membership
+
+    return KeyedQuery(Membership, active_memberships)
+
+
+def build_scope(user: Any, requested_organisation_id: int | None = None) -> Scope:
+    """Compute the scope in a fixed number of queries, whatever the data size."""
+    from portico.customers.models import Membership, Organisation
+
+    if not getattr(user, "is_authenticated", False):
+        return Scope(user=user)
+    memberships = memberships_query()(user.pk)
+    for each in memberships:
+        Membership.user.field.set_cached_value(each, user)
     if not memberships:
         return Scope(user=user)
     organisation: Organisation | None = None
@@ -105,7 +123,8 @@ def build_scope(user: Any, requested_organisation_id: int | None = None) -> Scop
     else:
         # Without reach, the reachable organisations are the memberships' own: no query.
         own = {m.organisation_id: m.organisation for m in memberships}
-        organisation = own.get(requested_organisation_id)
+        if requested_organisation_id is not None:
+            organisation = own.get(requested_organisation_id)
         switchable_count = len(own)
     if organisation is None:
         organisation = memberships[0].organisation
