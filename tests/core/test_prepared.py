@@ -70,3 +70,30 @@ def test_a_key_that_is_not_a_whole_number_runs_through_the_orm(foundation, alice
     query(alice.pk)  # compiled with an int
     found = query(str(alice.pk))  # type: ignore[arg-type] - what a session might hold
     assert [m.pk for m in found] == [m.pk for m in active_memberships(alice.pk)]
+
+
+def test_the_user_of_a_session_is_loaded_by_the_compiled_query(foundation, alice):
+    from django.contrib.auth.backends import ModelBackend
+
+    def fields(user: User) -> dict:
+        return {f.attname: getattr(user, f.attname) for f in User._meta.concrete_fields}
+
+    expected = fields(User.objects.filter(pk=alice.pk).get())
+    for key in (alice.pk, str(alice.pk)):  # the session holds the id as text
+        with CaptureQueriesContext(connection) as queries:
+            assert fields(User.objects.get(pk=key)) == expected
+        assert len(queries) == 1
+    assert ModelBackend().get_user(str(alice.pk)) == alice
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    assert ModelBackend().get_user(str(alice.pk)) is None  # still checked after loading
+
+
+def test_the_users_get_behaves_as_the_orms_for_every_other_lookup(foundation, alice):
+    with pytest.raises(User.DoesNotExist, match="User matching query does not exist"):
+        User.objects.get(pk=10**9)
+    with pytest.raises(ValueError, match="expected a number"):
+        User.objects.get(pk="not-a-number")
+    assert User.objects.get(email=alice.email) == alice
+    assert User.objects.get(pk=alice.pk, is_active=True) == alice
+    assert User.objects.db_manager("default").get(pk=alice.pk) == alice

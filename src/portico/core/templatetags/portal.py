@@ -4,8 +4,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django import template
+from django.urls import NoReverseMatch
 from django.utils.safestring import SafeString
 
+from portico.core import links
 from portico.core.branding import label as branded_label
 from portico.core.dates import format_date, time_html, user_date_format
 from portico.core.live import live_filter_attributes
@@ -52,3 +54,13 @@ def reltime(context: dict[str, Any], value: datetime | None) -> SafeString | str
 def live_filters(context: dict[str, Any], target: str) -> SafeString:
     """On a filter bar's ``<form>``: filter as the fields change, replacing ``#target``."""
     return live_filter_attributes(context["request"].path, target)
+
+
+@register.simple_tag(name="fixed_url")
+def fixed_url_tag(name: str) -> str:
+    """``{% url name %}`` for a URL without arguments, reversed once per process (the base
+    layout's links: every page renders them)."""
+    url = links.fixed_url(name)
+    if url is None:
+        raise NoReverseMatch(f"No URL named {name!r}.")
+    return url
