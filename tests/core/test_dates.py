@@ -63,3 +63,27 @@ def test_time_html_carries_the_machine_date_and_the_users_format() -> None:
 def test_time_html_escapes_words_from_translations(monkeypatch) -> None:
     monkeypatch.setattr("portico.core.dates.relative_time", lambda value, now=None: "<b>&")
     assert time_html(WHEN, "d/m/Y").endswith(">&lt;b&gt;&amp;</time>")
+
+
+
+def test_relative_times_are_remembered_per_language(monkeypatch) -> None:
+    """Phrases are translated once per language and reused, never across languages."""
+    from django.utils import translation
+
+    from portico.core import dates
+
+    monkeypatch.setattr(
+        dates, "ngettext", lambda one, many, n: f"{translation.get_language()}:{many}"
+    )
+    dates._relative_phrase.cache_clear()
+    try:
+        two_days_ago = WHEN - timedelta(days=2)
+        with translation.override("en"):
+            assert relative_time(two_days_ago, now=WHEN) == "en:2 days ago"
+        with translation.override("nb"):
+            assert relative_time(two_days_ago, now=WHEN) == "nb:2 days ago"
+        with translation.override("en"):
+            assert relative_time(two_days_ago, now=WHEN) == "en:2 days ago"
+        assert dates._relative_phrase.cache_info().hits == 1
+    finally:
+        dates._relative_phrase.cache_clear()

@@ -14,7 +14,7 @@ from html import escape
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 Part = Callable[[date], str]
 
@@ -73,10 +73,28 @@ def duration(seconds: float) -> str:
 def relative_time(value: datetime, now: datetime | None = None) -> str:
     """ "3 days ago", "in 2 hours", or "just now" within a minute either way."""
     seconds = ((now or timezone.now()) - value).total_seconds()
-    span = duration(abs(seconds))
-    if not span:
+    unit, count = _largest_unit(abs(seconds))
+    return _relative_phrase(get_language(), unit, count, seconds >= 0)
+
+
+def _largest_unit(seconds: float) -> tuple[int, int]:
+    """The index in _UNITS of the largest whole unit in ``seconds``, and how many; -1 under
+    a minute."""
+    for index, (size, _singular, _plural) in enumerate(_UNITS):
+        if seconds >= size:
+            return index, int(seconds // size)
+    return -1, 0
+
+
+@lru_cache(maxsize=4096)
+def _relative_phrase(language: str | None, unit: int, count: int, past: bool) -> str:
+    """Translated once per language: a list asks for "3 days ago" on every row (the
+    language is part of the key because the words depend on it)."""
+    if unit < 0:
         return gettext("just now")
-    if seconds >= 0:
+    _size, singular, plural = _UNITS[unit]
+    span = ngettext(singular, plural, count) % {"num": count}
+    if past:
         return gettext("%(span)s ago") % {"span": span}
     return gettext("in %(span)s") % {"span": span}
 
