@@ -204,9 +204,8 @@ class RequestFilterForm(ScopedForm):
     )
     status = forms.ChoiceField(required=False)
     priority = forms.ChoiceField(required=False, choices=[("", "Any priority"), *Priority.choices])
-    site = forms.ModelChoiceField(
-        queryset=Site.objects.none(), required=False, empty_label="Any site"
-    )
+    # The scope's sites as (id, name) pairs: a filter needs no Site instances.
+    site = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     category = forms.ModelChoiceField(
         queryset=Category.objects.all(), required=False, empty_label="Any category"
     )
@@ -219,7 +218,9 @@ class RequestFilterForm(ScopedForm):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._field("site").queryset = Site.objects.visible_to(scope).only("name").order_by("name")
+        sites = Site.objects.visible_to(scope).order_by("name").values_list("pk", "name")
+        # Read when the select is drawn or a site is chosen, not for every use of the form.
+        self._field("site").choices = lambda: [("", "Any site"), *sites]
         self._field("status").choices = [
             ("", "Any status"),
             (STATUS_OPEN, "All open"),
