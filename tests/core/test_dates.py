@@ -65,7 +65,6 @@ def test_time_html_escapes_words_from_translations(monkeypatch) -> None:
     assert time_html(WHEN, "d/m/Y").endswith(">&lt;b&gt;&amp;</time>")
 
 
-
 def test_relative_times_are_remembered_per_language(monkeypatch) -> None:
     """Phrases are translated once per language and reused, never across languages."""
     from django.utils import translation
