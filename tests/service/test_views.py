@@ -592,3 +592,26 @@ def test_list_rows_show_category_site_machine_priority_and_state(foundation, ali
     assert f'<td data-label="Site and machine" class="cell--wrap">{site.name}</td>' in body
     assert rows[plain.number]["state_label"] == "New"
     assert rows[plain.number]["is_raised"] is False
+
+
+def test_a_request_is_found_through_the_scope_then_read_with_its_relations(
+    acme_request, alice, carol, django_assert_num_queries
+):
+    from types import SimpleNamespace
+
+    from django.http import Http404
+
+    from portico.core.access import build_scope
+    from portico.service.views import _load
+
+    alices = SimpleNamespace(portal_scope=build_scope(alice))
+    with django_assert_num_queries(2):  # the id the scope allows, then the request
+        found = _load(alices, acme_request.number)
+    with django_assert_num_queries(0):
+        assert found.organisation.name == "Acme Ltd"
+        assert found.site == acme_request.site and found.created_by == alice
+        assert found.thread.pk == acme_request.thread.pk
+    with pytest.raises(Http404):
+        _load(SimpleNamespace(portal_scope=build_scope(carol)), acme_request.number)
+    with pytest.raises(Http404):
+        _load(alices, "REQ-999999")

@@ -7,6 +7,7 @@ their entries and attachments only through the request's own thread, public ones
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from portico.core.access import PortalRequest, portal_view
 from portico.core.exports import stream_csv, xlsx_response
 from portico.core.live import render_list
 from portico.core.paginators import CappedCountPaginator
+from portico.core.prepared import KeyedQuery
 from portico.core.rights import Function, Right
 from portico.threads.downloads import attachment_response
 from portico.threads.models import Attachment, Entry
@@ -282,11 +284,8 @@ def request_new(request: PortalRequest) -> HttpResponse:
 # --- the request (T3–T7) -------------------------------------------------------------------
 
 
-def _load(request: PortalRequest, request_number: str) -> ServiceRequest:
-    """The request with what every tab shows, or 404 when the scope may not see it."""
-    from django.http import Http404
-
-    qs = ServiceRequest.objects.visible_to(request.portal_scope).select_related(
+def with_relations(pk: int) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.filter(pk=pk).select_related(
         "site",
         "asset",
         "asset__product_model",
@@ -296,10 +295,28 @@ def _load(request: PortalRequest, request_number: str) -> ServiceRequest:
         "thread",
         "organisation",
     )
-    try:
-        return qs.get(number=request_number)
-    except ServiceRequest.DoesNotExist as exc:
-        raise Http404("Not found.") from exc
+
+
+@cache
+def request_with_relations() -> KeyedQuery[ServiceRequest]:
+    """Compiled once: joining eight tables cost the ORM more to write than the database to
+    answer (1 ms of the page's 7)."""
+    return KeyedQuery(ServiceRequest, with_relations)
+
+
+def _load(request: PortalRequest, request_number: str) -> ServiceRequest:
+    """The request with what every tab shows, or 404 when the scope may not see it.
+
+    The scope decides which request the number names (``visible_to``); only that id is
+    then read with its relations."""
+    from django.http import Http404
+
+    visible = ServiceRequest.objects.visible_to(request.portal_scope).filter(number=request_number)
+    ids = list(visible.values_list("pk", flat=True)[:1])
+    found = request_with_relations()(ids[0]) if ids else []
+    if not found:
+        raise Http404("Not found.")
+    return found[0]
 
 
 def newest_entries(
