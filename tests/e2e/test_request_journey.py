@@ -169,7 +169,7 @@ def test_request_from_a_machine_to_an_approved_recommendation_and_a_csv(
     main_nav.get_by_role("link", name="Requests").click()
     page.get_by_label("Search").fill(machine.serial_number)
     page.get_by_role("button", name="Apply filters").click()
-    expect(page.get_by_text("Showing 1–1 of 1 request")).to_be_visible()
+    expect(page.locator("#request-results").get_by_text("Showing 1–1 of 1 request")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export CSV").click()
     download = download_info.value
