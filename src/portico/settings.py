@@ -114,6 +114,8 @@ WSGI_APPLICATION = "portico.wsgi.application"
 ASGI_APPLICATION = "portico.asgi.application"
 # Threads per server process answering requests (portico.serving); more requests wait.
 WEB_THREADS = env_int("PORTICO_WEB_THREADS", 2, minimum=1)
+# How often an open timeline asks for new entries (threads/_live_timeline.html).
+TIMELINE_POLL_SECONDS = env_int("PORTICO_TIMELINE_POLL_SECONDS", 30, minimum=1)
 
 TEMPLATES = [
     {

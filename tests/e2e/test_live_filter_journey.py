@@ -1,6 +1,6 @@
-"""Filtering the request list in place, in headless Chromium: the results change as alice
-picks a status and types a search, the address bar keeps up, a screen reader hears the new
-count, and the browser's Back button returns to the earlier list."""
+"""Pages that update in place, in headless Chromium: the request list filters as alice picks
+a status and types a search (the address bar keeps up, a screen reader hears the new count,
+Back returns to the earlier list), and an open timeline shows sam's reply as it arrives."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.e2e.journeys import log_in
 from tests.service.factories import raise_request
 
 pytestmark = pytest.mark.browser
@@ -65,3 +66,25 @@ def test_alice_filters_her_requests_without_reloading_the_page(
     page.get_by_role("link", name="Clear filters").click()
     expect(rows).to_have_count(3)
     expect(page.get_by_role("link", name="Clear filters")).to_have_count(0)
+
+
+def test_alice_sees_sams_reply_arrive_on_the_open_timeline(page, foundation, alice, sam, settings):
+    from portico.service.services import add_internal_note, comment_on_request
+
+    settings.TIMELINE_POLL_SECONDS = 1
+    request = raise_request(alice, title="Streaks on every page")
+    log_in(page, "alice@acme.example", PASSWORD)
+    page.goto(f"/requests/{request.number}/?tab=timeline")
+    timeline = page.locator("#live-timeline")
+    expect(timeline).to_be_visible()
+    page.evaluate("window.stillTheSamePage = true")
+    page.get_by_label("Add a comment").fill("Half-written question")
+
+    add_internal_note(request=request, actor=sam, body="Customer is on the watch list")
+    comment_on_request(request=request, actor=sam, body="An engineer comes at nine.")
+
+    expect(timeline).to_contain_text("An engineer comes at nine.")
+    expect(timeline).not_to_contain_text("watch list")
+    # The page was not reloaded: what alice was typing is still there.
+    expect(page.get_by_label("Add a comment")).to_have_value("Half-written question")
+    assert page.evaluate("window.stillTheSamePage") is True

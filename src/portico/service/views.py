@@ -10,19 +10,21 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from portico.core.access import PortalRequest, portal_view
 from portico.core.exports import stream_csv, xlsx_response
-from portico.core.live import render_list
+from portico.core.live import render_list, wants_results_only
 from portico.core.paginators import CappedCountPaginator
 from portico.core.prepared import KeyedQuery
 from portico.core.rights import Function, Right
@@ -357,6 +359,39 @@ def timeline_entries(
     return {"entries": newest, "has_older_entries": has_older, "timeline_limit": TIMELINE_LIMIT}
 
 
+def live_timeline(
+    request: HttpRequest,
+    service_request: ServiceRequest,
+    *,
+    public_only: bool,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """An open timeline's poll (``threads/_live_timeline.html``): 204 while the newest entry
+    it may show is the one it shows, otherwise the timeline again. A customer's timeline
+    counts public entries only, so it learns nothing of internal notes."""
+    entries = service_request.thread.entries.all()
+    if public_only:
+        entries = entries.public()
+    newest = entries.order_by("-created_at", "-id").values_list("pk", flat=True).first()
+    if request.GET.get("since") == str(newest or 0):
+        return HttpResponse(status=204)
+    timeline = timeline_entries(service_request, public_only=public_only)
+    response = render(request, template, {**context, **timeline_context(timeline)})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def timeline_context(timeline: dict[str, Any]) -> dict[str, Any]:
+    """``timeline_entries`` plus what ``threads/_live_timeline.html`` needs to poll."""
+    entries = timeline["entries"]
+    return {
+        **timeline,
+        "latest_entry_id": entries[-1].pk if entries else 0,
+        "poll_seconds": settings.TIMELINE_POLL_SECONDS,
+    }
+
+
 def extra_facts(service_request: ServiceRequest) -> list[tuple[str, str]]:
     """The provider's extra fields as (label, value), in the order the form shows them."""
     if not service_request.extra:
@@ -427,6 +462,17 @@ def request_detail(request: PortalRequest, request_number: str) -> HttpResponse:
     if tab not in TABS:
         tab = "summary"
     scope = request.portal_scope
+    if tab == "timeline" and wants_results_only(request):
+        return live_timeline(
+            request,
+            service_request,
+            public_only=True,
+            template="service/_request_timeline.html",
+            context={
+                "service_request": service_request,
+                "can_respond": scope.can(Function.TICKETS, Right.AMEND),
+            },
+        )
     pending = list(
         service_request.recommendations.filter(
             decision__in=[Recommendation.Decision.PENDING, Recommendation.Decision.QUESTION]
@@ -453,7 +499,7 @@ def request_detail(request: PortalRequest, request_number: str) -> HttpResponse:
         context["reopen_deadline"] = services.reopen_deadline(service_request)
         context["extra_facts"] = extra_facts(service_request)
     elif tab == "timeline":
-        context.update(timeline_entries(service_request))
+        context.update(timeline_context(timeline_entries(service_request)))
         context["comment_form"] = CommentForm()
     elif tab == "attachments":
         context["attachments"] = list(

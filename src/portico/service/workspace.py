@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portico.accounts.models import User
 from portico.core.dates import format_date, time_html, user_date_format
-from portico.core.live import render_list
+from portico.core.live import render_list, wants_results_only
 from portico.core.rights import Right
 from portico.threads.downloads import attachment_response
 
@@ -34,7 +34,13 @@ from . import services
 from .hooks import state_badge
 from .models import Recommendation, ServiceRequest
 from .rows import Row, list_rows
-from .views import add_service_errors, service_levels, timeline_entries
+from .views import (
+    add_service_errors,
+    live_timeline,
+    service_levels,
+    timeline_context,
+    timeline_entries,
+)
 from .workspace_forms import (
     ALL,
     MINE,
@@ -280,7 +286,7 @@ def render_request(
     technicians = list(service_request.assigned_to.all())
     context: dict[str, Any] = {
         "sr": service_request,
-        **timeline,
+        **timeline_context(timeline),
         "work_lines": work_lines,
         "work_total": sum((line.total for line in work_lines), start=0),
         "technicians": technicians,
@@ -299,7 +305,16 @@ def render_request(
 @staff_view(Right.VIEW)
 @require_GET
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
-    return render_request(request, staff_request(number))
+    service_request = staff_request(number)
+    if request.GET.get("tab") == "timeline" and wants_results_only(request):
+        return live_timeline(
+            request,
+            service_request,
+            public_only=False,
+            template="service/workspace/_timeline.html",
+            context={"sr": service_request},
+        )
+    return render_request(request, service_request)
 
 
 def request_url(service_request: ServiceRequest, anchor: str = "") -> str:
