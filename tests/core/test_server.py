@@ -62,13 +62,25 @@ def listening_pids(port: int) -> set[int]:
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
-        try:
-            links = [os.readlink(fd) for fd in (entry / "fd").iterdir()]
-        except OSError:
-            continue
-        if any(link.startswith("socket:[") and link[8:-1] in inodes for link in links):
+        if any(link.startswith("socket:[") and link[8:-1] in inodes for link in links(entry)):
             pids.add(int(entry.name))
     return pids
+
+
+def links(process: Path) -> list[str]:
+    """What a process's file descriptors point at. A descriptor closed while they are read
+    (a served connection ending) is skipped, not the whole process."""
+    try:
+        descriptors = list((process / "fd").iterdir())
+    except OSError:
+        return []
+    found = []
+    for descriptor in descriptors:
+        try:
+            found.append(os.readlink(descriptor))
+        except OSError:
+            continue
+    return found
 
 
 def stop(server: subprocess.Popen[str]) -> None:
