@@ -31,12 +31,17 @@ def render_list(
 ) -> HttpResponse:
     """The whole page, or only its results for the filter bar's own requests."""
     results_only = wants_results_only(request)
-    response = render(
+    return render_varying(
         request,
         results_template if results_only else template,
         {**context, "results_only": results_only},
     )
-    # A cache (or the browser's back button) must not answer a page with a fragment.
+
+
+def render_varying(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A response that is a page or a fragment of it depending on ``HX-Request``: a cache
+    (or the browser's back button) must not answer a page with a fragment."""
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

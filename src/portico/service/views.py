@@ -18,13 +18,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from portico.core.access import PortalRequest, portal_view
 from portico.core.exports import stream_csv, xlsx_response
-from portico.core.live import render_list, wants_results_only
+from portico.core.live import render_list, render_varying, wants_results_only
 from portico.core.paginators import CappedCountPaginator
 from portico.core.prepared import KeyedQuery
 from portico.core.rights import Function, Right
@@ -321,19 +320,29 @@ def _load(request: PortalRequest, request_number: str) -> ServiceRequest:
     return found[0]
 
 
+# The order a timeline reads its entries in.
+NEWEST_FIRST = ("-created_at", "-id")
+
+
+def thread_entries(service_request: ServiceRequest, *, public_only: bool) -> QuerySet[Entry]:
+    """The request's timeline entries a reader may see: customers get public ones only."""
+    entries = service_request.thread.entries.all()
+    return entries.public() if public_only else entries
+
+
 def newest_entries(
     service_request: ServiceRequest, *, public_only: bool = True
 ) -> tuple[list[Entry], bool]:
     """The newest ``TIMELINE_LIMIT`` entries, oldest first, with authors and attachments,
     and whether older ones exist. Customers get public entries and attachments only."""
-    entries = service_request.thread.entries.all()
     attachments = Attachment.objects.all()
     if public_only:
-        entries, attachments = entries.public(), attachments.public()
+        attachments = attachments.public()
     newest = list(
-        entries.select_related("author")
+        thread_entries(service_request, public_only=public_only)
+        .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=attachments))
-        .order_by("-created_at", "-id")[: TIMELINE_LIMIT + 1]
+        .order_by(*NEWEST_FIRST)[: TIMELINE_LIMIT + 1]
     )
     has_older = len(newest) > TIMELINE_LIMIT
     newest = newest[:TIMELINE_LIMIT]
@@ -370,16 +379,16 @@ def live_timeline(
     """An open timeline's poll (``threads/_live_timeline.html``): 204 while the newest entry
     it may show is the one it shows, otherwise the timeline again. A customer's timeline
     counts public entries only, so it learns nothing of internal notes."""
-    entries = service_request.thread.entries.all()
-    if public_only:
-        entries = entries.public()
-    newest = entries.order_by("-created_at", "-id").values_list("pk", flat=True).first()
+    newest = (
+        thread_entries(service_request, public_only=public_only)
+        .order_by(*NEWEST_FIRST)
+        .values_list("pk", flat=True)
+        .first()
+    )
     if request.GET.get("since") == str(newest or 0):
         return HttpResponse(status=204)
     timeline = timeline_entries(service_request, public_only=public_only)
-    response = render(request, template, {**context, **timeline_context(timeline)})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_varying(request, template, {**context, **timeline_context(timeline)})
 
 
 def timeline_context(timeline: dict[str, Any]) -> dict[str, Any]:
