@@ -1,9 +1,9 @@
 """The Scope: organisations, hierarchy reach, site scope and rights (A3–A5)."""
 
 import pytest
-from django.http import Http404
+from django.http import Http404, HttpResponse
 
-from portico.core.access import access_object, build_scope
+from portico.core.access import Scope, access_object, build_scope
 from portico.core.rights import Function, Right
 from portico.customers.models import Organisation, Site
 
@@ -100,3 +100,43 @@ def test_scope_query_count_does_not_grow_with_sites(
     with django_assert_max_num_queries(6):
         scope = build_scope(alice)
         assert scope.organisation is not None
+
+
+def test_visible_in_takes_the_scopes_reach(foundation, bob, alice):
+    # visible_to is visible_in with the scope's ids: bob's one site, alice's every site.
+    for user in (bob, alice):
+        scope = build_scope(user)
+        assert list(Site.objects.visible_to(scope).order_by("pk")) == list(
+            Site.objects.visible_in(*scope.reach).order_by("pk")
+        )
+    organisations, sites = build_scope(bob).reach
+    assert organisations == [foundation.acme.pk] and sites is not None and len(sites) == 1
+    assert build_scope(alice).reach == ([foundation.acme.pk], None)
+
+
+def test_a_portal_page_gets_the_user_and_scope_themselves_not_lazy_proxies(rf, alice):
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.utils.functional import SimpleLazyObject
+
+    from portico.accounts.middleware import UserPreferencesMiddleware
+    from portico.core.access import ScopeMiddleware, portal_view, resolved
+
+    seen = {}
+
+    @portal_view(Function.TICKETS, Right.VIEW)
+    def page(request):
+        seen.update(user=request.user, scope=request.portal_scope)
+        return HttpResponse("ok")
+
+    request = rf.get("/")
+    SessionMiddleware(lambda r: None).process_request(request)
+    request.user = SimpleLazyObject(lambda: alice)
+    response = UserPreferencesMiddleware(ScopeMiddleware(page))(request)
+    assert response.status_code == 200
+    assert type(seen["user"]) is type(alice) and seen["user"] == alice
+    assert (
+        type(seen["scope"]) is Scope
+        and seen["scope"].organisation == alice.memberships.get().organisation
+    )
+    lazy = SimpleLazyObject(lambda: 42)
+    assert resolved(lazy) == 42 and resolved("plain") == "plain"

@@ -1,5 +1,6 @@
-"""``KeyedQuery``: a QuerySet compiled once and run again with new keys gives what the ORM
-gives, in one query, and falls back to the ORM when its key is not one plain parameter."""
+"""``PreparedQuery``: a QuerySet compiled once per shape of its keys and run again with new
+keys gives what the ORM gives, in one query, and falls back to the ORM when a key is not
+one plain parameter."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portico.accounts.models import User
 from portico.core.access import active_memberships, memberships_query
-from portico.core.prepared import KeyedQuery
+from portico.core.prepared import PreparedQuery
 from portico.customers.models import Membership, Organisation
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def as_values(membership: Membership) -> tuple[dict, dict]:
 
 def test_every_users_memberships_match_the_orm_in_one_query(foundation, alice):
     Membership.objects.create(user=alice, organisation=foundation.globex)
-    query = KeyedQuery(Membership, active_memberships)
+    query = PreparedQuery(Membership, active_memberships)
     users = list(User.objects.order_by("pk"))
     assert any(len(active_memberships(user.pk)) > 1 for user in users)
     for user in users:
@@ -37,7 +38,8 @@ def test_every_users_memberships_match_the_orm_in_one_query(foundation, alice):
         assert len(queries) == 1
         assert all(not m._state.adding and m._state.db == "default" for m in found)
     # Compiled once, then reused for every user.
-    assert query.compiled[connections["default"]] is not None
+    assert list(query.compiled[connections["default"]]) == [("i",)]
+    assert query.compiled[connections["default"]][("i",)] is not None
 
 
 def test_an_organisation_that_is_no_longer_active_drops_out(foundation, alice):
@@ -59,14 +61,14 @@ def test_a_key_used_twice_runs_through_the_orm_each_time(foundation, alice, bob)
     def either(key: int):
         return Membership.objects.filter(Q(user_id=key) | Q(organisation_id=key)).order_by("pk")
 
-    query = KeyedQuery(Membership, either)
+    query = PreparedQuery(Membership, either)
     assert [m.pk for m in query(alice.pk)] == [m.pk for m in either(alice.pk)]
-    assert query.compiled[connections["default"]] is None
+    assert query.compiled[connections["default"]] == {("i",): None}
     assert [m.pk for m in query(bob.pk)] == [m.pk for m in either(bob.pk)]
 
 
 def test_a_key_that_is_not_a_whole_number_runs_through_the_orm(foundation, alice):
-    query = KeyedQuery(Membership, active_memberships)
+    query = PreparedQuery(Membership, active_memberships)
     query(alice.pk)  # compiled with an int
     found = query(str(alice.pk))  # type: ignore[arg-type] - what a session might hold
     assert [m.pk for m in found] == [m.pk for m in active_memberships(alice.pk)]
@@ -97,3 +99,78 @@ def test_the_users_get_behaves_as_the_orms_for_every_other_lookup(foundation, al
     assert User.objects.get(email=alice.email) == alice
     assert User.objects.get(pk=alice.pk, is_active=True) == alice
     assert User.objects.db_manager("default").get(pk=alice.pk) == alice
+
+
+def test_lists_of_keys_are_compiled_once_per_length_and_give_the_orms_rows(
+    foundation, alice, bob, carol
+):
+    from portico.customers.models import Site
+
+    def sites(organisations: list[int], only: list[int] | None):
+        return Site.objects.visible_in(organisations, only).order_by("name", "pk")
+
+    as_dicts = PreparedQuery(Site, lambda o, s: sites(o, s).values("pk", "name", "created_at"))
+    as_tuples = PreparedQuery(Site, lambda o, s: sites(o, s).values_list("name", "pk"))
+    flat = PreparedQuery(Site, lambda o, s: sites(o, s).values_list("pk", flat=True))
+    instances = PreparedQuery(Site, lambda o, s: sites(o, s).select_related("organisation"))
+    acme, globex = foundation.acme.pk, foundation.globex.pk
+    one_site = [foundation.acme_sites[0].pk]
+    for keys in [([acme], None), ([globex], None), ([acme, globex], None), ([acme], one_site)]:
+        assert as_dicts(*keys) == list(sites(*keys).values("pk", "name", "created_at"))
+        assert as_tuples(*keys) == list(sites(*keys).values_list("name", "pk"))
+        assert flat(*keys) == list(sites(*keys).values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as queries:
+            found = instances(*keys)
+            names = [site.organisation.name for site in found]  # no query: selected with it
+        assert [site.pk for site in found] == [site.pk for site in sites(*keys)]
+        assert names == [site.organisation.name for site in sites(*keys)]
+        assert len(queries) == 1
+    # A datetime comes back converted as the ORM converts it (aware, in UTC).
+    assert as_dicts([acme], None)[0]["created_at"].tzinfo is not None
+    assert set(as_dicts.compiled[connections["default"]]) == {(1, "n"), (2, "n"), (1, 1)}
+
+
+def test_the_same_keys_in_another_order_or_repeated_find_the_same_rows(foundation):
+    from portico.customers.models import Site
+
+    query = PreparedQuery(
+        Site,
+        lambda ids: Site.objects.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True),
+    )
+    ids = sorted(site.pk for site in foundation.acme_sites)[:2]
+    assert query(ids) == ids
+    assert query(list(reversed(ids))) == ids
+    assert query([ids[0], ids[0]]) == [ids[0]]  # IN (a, a): compiled for two, still right
+
+
+def test_no_keys_and_empty_lists_and_other_values(foundation, alice):
+    from portico.customers.models import Site
+
+    everything = PreparedQuery(
+        Site, lambda: Site.objects.order_by("pk").values_list("pk", flat=True)
+    )
+    assert everything() == list(Site.objects.order_by("pk").values_list("pk", flat=True))
+    assert everything.compiled[connections["default"]][()] is not None
+
+    by_ids = PreparedQuery(Site, lambda ids: Site.objects.filter(pk__in=ids).values_list("pk"))
+    assert by_ids([]) == []  # the ORM knows an empty IN finds nothing
+    assert by_ids.compiled[connections["default"]] == {(0,): None}
+    assert by_ids(["1"]) == list(Site.objects.filter(pk__in=["1"]).values_list("pk"))
+    assert by_ids([True]) == list(Site.objects.filter(pk__in=[True]).values_list("pk"))
+
+
+def test_a_key_the_orm_turns_into_something_else_runs_through_the_orm(foundation):
+    # A year becomes a range of two dates: no parameter is the key (and the stand-in is
+    # no year at all).
+    from portico.customers.models import Site
+
+    def of_year(year: int):
+        return (
+            Site.objects.filter(created_at__year=year).order_by("pk").values_list("pk", flat=True)
+        )
+
+    query = PreparedQuery(Site, of_year)
+    year = Site.objects.order_by("pk").first().created_at.year
+    assert query(year) == list(of_year(year)) != []
+    assert query(year - 1) == list(of_year(year - 1)) == []
+    assert query.compiled[connections["default"]] == {("i",): None}

@@ -365,8 +365,37 @@ def test_list_counts_requests_without_joining_their_sites_and_machines(alice, al
     counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
     assert len(counts) == 1
     assert "JOIN" not in counts[0]
+    # The page's ids come from the scoped query, in order and limited; only they are read
+    # with the joined columns, unsorted (the page keeps the ids' order).
+    page = [q["sql"] for q in queries if "ORDER BY" in q["sql"] and " LIMIT 1" in q["sql"]]
+    page = [sql for sql in page if sql.startswith('SELECT "service_servicerequest"."id"')]
+    assert len(page) == 1 and "JOIN" not in page[0]
     rows = [q["sql"] for q in queries if '"assets_productmodel"."name"' in q["sql"]]
-    assert len(rows) == 1 and " LIMIT " in rows[0]
+    assert len(rows) == 1 and " IN (" in rows[0]
+    assert " LIMIT " not in rows[0] and "ORDER BY" not in rows[0]
+
+
+@pytest.mark.parametrize(
+    ("sort", "titles"),
+    [
+        ("-created", ["Charlie", "Alpha", "Bravo"]),
+        ("created", ["Bravo", "Alpha", "Charlie"]),
+        ("title", ["Alpha", "Bravo", "Charlie"]),
+        ("-title", ["Charlie", "Bravo", "Alpha"]),
+        ("priority", ["Bravo", "Charlie", "Alpha"]),
+        ("-priority", ["Alpha", "Charlie", "Bravo"]),
+        ("number", ["Bravo", "Alpha", "Charlie"]),
+    ],
+)
+def test_list_rows_keep_the_order_of_the_page(alice, alice_client, sort, titles):
+    raise_request(alice, title="Bravo", priority="low")
+    raise_request(alice, title="Alpha", priority="urgent")
+    raise_request(alice, title="Charlie", priority="normal")
+    response = alice_client.get(reverse("service:list"), {"sort": sort})
+    assert [row["title"] for row in response.context["rows"]] == titles
+    # Second page of one row each: the ids of that page, in order.
+    response = alice_client.get(reverse("service:list"), {"sort": sort, "page": 2})
+    assert response.status_code == 200
 
 
 def test_detail_query_count_does_not_grow_with_entries(acme_request, alice, sam, alice_client):

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_htmx.http import HttpResponseClientRedirect
 
+from portico.core.access import resolved
+
 # Paths a user who must act first (new password, two-factor set-up) can still reach: the
 # pages that let them act, log out, or recover. Everything else, profile included, waits.
 OPEN_PREFIXES = (
@@ -35,7 +37,8 @@ class UserPreferencesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
+        # The user itself from here on, not Django's lazy proxy (core.access.resolved).
+        request.user = user = resolved(request.user)
         if user.is_authenticated:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(user.time_zone))

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from portico.core.prepared import KeyedQuery
+from portico.core.prepared import PreparedQuery
 
 
 class DateFormat(models.TextChoices):
@@ -74,8 +74,8 @@ class UserManager(BaseUserManager["User"]):
 
 
 @cache
-def user_by_pk() -> KeyedQuery[User]:
-    return KeyedQuery(User, lambda pk: User.objects.filter(pk=pk))
+def user_by_pk() -> PreparedQuery[User]:
+    return PreparedQuery(User, lambda pk: User.objects.filter(pk=pk))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

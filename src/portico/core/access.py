@@ -18,9 +18,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, empty
 
-from .prepared import KeyedQuery
+from .prepared import PreparedQuery
 from .rights import SIGNED_IN, Function, Right
 
 if TYPE_CHECKING:
@@ -54,6 +54,13 @@ class Scope:
     @property
     def can_switch(self) -> bool:
         return self.switchable_count > 1
+
+    @property
+    def reach(self) -> tuple[list[int], list[int] | None]:
+        """(organisation ids, site ids or None for every site), sorted: the keys of
+        ``ScopedQuerySet.visible_in`` and of the queries compiled once on it."""
+        sites = None if self.site_ids is None else sorted(self.site_ids)
+        return sorted(self.organisation_ids), sites
 
 
 def reachable_organisations(user: Any) -> models.QuerySet[Organisation]:
@@ -96,11 +103,11 @@ def active_memberships(user_id: int) -> models.QuerySet[Membership]:
 
 
 @cache
-def memberships_query() -> KeyedQuery[Membership]:
+def memberships_query() -> PreparedQuery[Membership]:
     """Every signed-in request reads the memberships: compiled once, not every time."""
     from portico.customers.models import Membership
 
-    return KeyedQuery(Membership, active_memberships)
+    return PreparedQuery(Membership, active_memberships)
 
 
 def build_scope(user: Any, requested_organisation_id: int | None = None) -> Scope:
@@ -166,6 +173,19 @@ def scope_for(request: HttpRequest) -> Scope:
     return build_scope(request.user, request.session.get(SESSION_KEY))
 
 
+def resolved(value: Any) -> Any:
+    """The object behind a ``SimpleLazyObject`` (computed now if it was not yet), else the
+    value itself. ``request.user`` and ``request.portal_scope`` start lazy; once a page
+    needs them, handing on the object itself spares the proxy on each of the many reads a
+    page makes (1.8 µs each)."""
+    if type(value) is SimpleLazyObject:
+        lazy: Any = value
+        if lazy._wrapped is empty:
+            lazy._setup()
+        return lazy._wrapped
+    return value
+
+
 class ScopeMiddleware:
     """Attaches ``request.portal_scope``, computed on first use."""
 
@@ -213,8 +233,11 @@ def portal_view(function: Function | str, right: Right = Right.VIEW) -> Callable
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if function != SIGNED_IN and not request.portal_scope.can(function, right):  # type: ignore[attr-defined]
-                raise PermissionDenied("Your access rights do not include this page.")
+            if function != SIGNED_IN:
+                scope = resolved(request.portal_scope)  # type: ignore[attr-defined]
+                if not scope.can(function, right):
+                    raise PermissionDenied("Your access rights do not include this page.")
+                request.portal_scope = scope  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
         wrapped.portal_access = (str(function), right)  # type: ignore[attr-defined]

@@ -27,9 +27,15 @@ class ScopedQuerySet(models.QuerySet):
     def visible_to(self, scope: Scope) -> Self:
         if scope.organisation is None:
             return self.none()
-        qs = self.filter(**{f"{self.organisation_field}__in": scope.organisation_ids})
-        if self.site_field is not None and scope.site_ids is not None:
-            qs = qs.filter(**{f"{self.site_field}__in": scope.site_ids})
+        return self.visible_in(*scope.reach)
+
+    def visible_in(self, organisation_ids: list[int], site_ids: list[int] | None) -> Self:
+        """What a scope reaching these organisations sees (and only these of their sites,
+        unless ``site_ids`` is None). Pages use ``visible_to``; this is its half that takes
+        plain ids, so a query on it can be compiled once (``core.prepared``)."""
+        qs = self.filter(**{f"{self.organisation_field}__in": organisation_ids})
+        if self.site_field is not None and site_ids is not None:
+            qs = qs.filter(**{f"{self.site_field}__in": site_ids})
         return qs
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from django import forms
@@ -11,6 +13,7 @@ from django.db.models import Q
 from portico.accounts.models import User
 from portico.assets.models import Asset
 from portico.core.access import Scope
+from portico.core.prepared import PreparedQuery
 from portico.customers.models import Site
 
 from .models import Category, ExtraField, Priority, ServiceRequest
@@ -191,6 +194,36 @@ SORTS = {
 STATUS_OPEN = "open"
 
 
+def read_once(read: Callable[[], list[tuple[Any, str]]]) -> Callable[[], list[tuple[Any, str]]]:
+    """Choices read when the select is drawn or a value is checked, not for every use of
+    the form, and then kept: drawing a select goes through its choices twice."""
+    kept: list[tuple[Any, str]] = []
+
+    def choices() -> list[tuple[Any, str]]:
+        if not kept:
+            kept.extend(read())
+        return kept
+
+    return choices
+
+
+@cache
+def site_choices() -> PreparedQuery[tuple[int, str]]:
+    """(id, name) of the sites a scope sees, by name; compiled once (``core.prepared``)."""
+    return PreparedQuery(
+        Site,
+        lambda organisations, sites: (
+            Site.objects.visible_in(organisations, sites).order_by("name").values_list("pk", "name")
+        ),
+    )
+
+
+@cache
+def category_choices() -> PreparedQuery[tuple[int, str]]:
+    """(id, name) of every category, in the back office's order."""
+    return PreparedQuery(Category, lambda: Category.objects.values_list("pk", "name"))
+
+
 class RequestFilterForm(ScopedForm):
     """T2. Every value lives in the URL, so a list can be bookmarked and shared."""
 
@@ -204,10 +237,12 @@ class RequestFilterForm(ScopedForm):
     )
     status = forms.ChoiceField(required=False)
     priority = forms.ChoiceField(required=False, choices=[("", "Any priority"), *Priority.choices])
-    # The scope's sites as (id, name) pairs: a filter needs no Site instances.
+    # Sites and categories as (id, name) pairs: a filter needs no instances.
     site = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), required=False, empty_label="Any category"
+    category = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
     )
     created_from = forms.DateField(
         label="Created from", required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -218,9 +253,13 @@ class RequestFilterForm(ScopedForm):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        sites = Site.objects.visible_to(scope).order_by("name").values_list("pk", "name")
-        # Read when the select is drawn or a site is chosen, not for every use of the form.
-        self._field("site").choices = lambda: [("", "Any site"), *sites]
+        reach = scope.reach if scope.organisation is not None else None
+        self._field("site").choices = read_once(
+            lambda: [("", "Any site"), *(site_choices()(*reach) if reach else [])]
+        )
+        self._field("category").choices = read_once(
+            lambda: [("", "Any category"), *category_choices()()]
+        )
         self._field("status").choices = [
             ("", "Any status"),
             (STATUS_OPEN, "All open"),
