@@ -4,6 +4,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from portico.core.renderers import PorticoFormRenderer
 
@@ -22,6 +23,8 @@ class Everything(forms.Form):
             ("", "Any colour"),
             ("red", "Red & <b>bold</b>"),
             ("blue", mark_safe("<i>Blue</i>")),
+            ("green", gettext_lazy("Green & <u>lazy</u>")),
+            ("grey", mark_safe(gettext_lazy("<s>Grey</s>"))),
         ]
     )
     grouped = forms.ChoiceField(

@@ -9,14 +9,23 @@ same way; every other template, including the back office's, goes through the te
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def escape_text(value: Any) -> str:
+    """``conditional_escape`` without its lazy-string wrapper, for the many short texts of
+    a widget: safe strings as they are, everything else through ``html.escape`` (which is
+    what Django's ``escape`` calls)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 def attributes(attrs: Mapping[str, Any]) -> str:
@@ -26,36 +35,32 @@ def attributes(attrs: Mapping[str, Any]) -> str:
         if value is False:
             continue
         if value is True:
-            parts.append(f" {conditional_escape(name)}")
+            parts.append(f" {escape_text(name)}")
         else:
-            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+            parts.append(f' {escape_text(name)}="{escape_text(str(value))}"')
     return "".join(parts)
 
 
 def render_input(widget: Mapping[str, Any]) -> SafeString:
     value = widget["value"]
-    value_attr = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    value_attr = "" if value is None else f' value="{escape_text(str(value))}"'
     return mark_safe(  # noqa: S308 - every part is escaped above
-        f'<input type="{conditional_escape(widget["type"])}"'
-        f' name="{conditional_escape(widget["name"])}"{value_attr}{attributes(widget["attrs"])}>'
+        f'<input type="{escape_text(widget["type"])}"'
+        f' name="{escape_text(widget["name"])}"{value_attr}{attributes(widget["attrs"])}>'
     )
 
 
 def render_select(widget: Mapping[str, Any]) -> SafeString | None:
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>']
+    parts = [f'<select name="{escape_text(widget["name"])}"{attributes(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{escape_text(group_name)}">')
         for option in options:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None  # a custom option template: let the templates render it
             parts.append(
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>\n',
-                    str(option["value"]),
-                    mark_safe(attributes(option["attrs"])),  # noqa: S308 - escaped
-                    option["label"],
-                )
+                f'\n  <option value="{escape_text(str(option["value"]))}"'
+                f"{attributes(option['attrs'])}>{escape_text(option['label'])}</option>\n"
             )
         if group_name:
             parts.append("\n  </optgroup>")

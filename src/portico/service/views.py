@@ -108,6 +108,8 @@ def filtered_requests(request: PortalRequest) -> tuple[QuerySet[ServiceRequest],
 def _sort_links(request: PortalRequest, current: str) -> dict[str, dict[str, str]]:
     """For each sortable column: the URL that sorts by it and its aria-sort state."""
     links = {}
+    params = request.GET.copy()
+    params.pop("page", None)
     for key in SORTS:
         if current == key:
             target, state = f"-{key}", "ascending"
@@ -115,9 +117,7 @@ def _sort_links(request: PortalRequest, current: str) -> dict[str, dict[str, str
             target, state = key, "descending"
         else:
             target, state = (f"-{key}" if key in ("created", "updated") else key), "none"
-        params = request.GET.copy()
         params["sort"] = target
-        params.pop("page", None)
         links[key] = {"url": "?" + params.urlencode(), "aria": state}
     return links
 
@@ -132,6 +132,12 @@ LIST_RELATED = {
     "manufacturer": F("asset__product_model__manufacturer"),
     "model_name": F("asset__product_model__name"),
 }
+
+
+def machine_text(row: dict[str, Any]) -> str:
+    """ "Kyocera TASKalfa 2554ci · SN-123 · tag A-7": the machine as a list row names it."""
+    text = f"{row['manufacturer']} {row['model_name']} · {row['serial_number']}"
+    return f"{text} · tag {row['asset_tag']}" if row["asset_tag"] else text
 
 
 @cache
@@ -156,6 +162,8 @@ def request_list(request: PortalRequest) -> HttpResponse:
     ids = list(page.object_list.values_list("pk", flat=True))
     by_id = {row["id"]: row for row in list_values()(ids)}
     rows = list_rows([by_id[pk] for pk in ids if pk in by_id], "service:detail", request.user)
+    for row in rows:
+        row["machine"] = machine_text(row) if row["asset_id"] else ""
     params = request.GET.copy()
     params.pop("page", None)
     export_query = params.urlencode()
