@@ -42,7 +42,7 @@ from .forms import (
 )
 from .hooks import related_invoices, state_badge
 from .models import ExtraField, Priority, Recommendation, ServiceRequest
-from .rows import list_rows
+from .rows import list_rows, page_reader
 
 PAGE_SIZE = 25
 # The list says "1,000+" rather than counting a huge table on every page view.
@@ -140,17 +140,7 @@ def machine_text(row: dict[str, Any]) -> str:
     return f"{text} · tag {row['asset_tag']}" if row["asset_tag"] else text
 
 
-@cache
-def list_values() -> PreparedQuery[dict[str, Any]]:
-    """The list's rows for a page of ids (the ids come from the scoped, filtered query)."""
-    return PreparedQuery(
-        ServiceRequest,
-        lambda ids: (
-            ServiceRequest.objects.filter(pk__in=ids)
-            .order_by()
-            .values(*LIST_FIELDS, **LIST_RELATED)
-        ),
-    )
+read_list_page = page_reader(LIST_FIELDS, LIST_RELATED)
 
 
 @portal_view(Function.TICKETS, Right.VIEW)
@@ -158,10 +148,9 @@ def request_list(request: PortalRequest) -> HttpResponse:
     qs, form, sort = filtered_requests(request)
     page = CappedCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # Counted on the plain query; the page's ids found by it, in the list's order; only
-    # then are the joined columns read, by a query compiled once (``list_values``).
+    # then are the joined columns read (``rows.page_reader``).
     ids = list(page.object_list.values_list("pk", flat=True))
-    by_id = {row["id"]: row for row in list_values()(ids)}
-    rows = list_rows([by_id[pk] for pk in ids if pk in by_id], "service:detail", request.user)
+    rows = list_rows(read_list_page(ids), "service:detail", request.user)
     for row in rows:
         row["machine"] = machine_text(row) if row["asset_id"] else ""
     params = request.GET.copy()

@@ -34,7 +34,7 @@ from portico.threads.downloads import attachment_response
 from . import services
 from .hooks import state_badge
 from .models import Recommendation, ServiceRequest
-from .rows import Row, list_rows
+from .rows import Row, list_rows, page_reader
 from .views import (
     add_service_errors,
     live_timeline,
@@ -170,17 +170,7 @@ QUEUE_RELATED = {
 }
 
 
-@cache
-def queue_rows() -> PreparedQuery[dict[str, Any]]:
-    """The rows of a page by id, compiled once per page length (``core.prepared``)."""
-    return PreparedQuery(
-        ServiceRequest,
-        lambda ids: (
-            ServiceRequest.objects.filter(pk__in=ids)
-            .order_by()
-            .values(*QUEUE_FIELDS, **QUEUE_RELATED)
-        ),
-    )
+read_queue_page = page_reader(QUEUE_FIELDS, QUEUE_RELATED)
 
 
 @cache
@@ -203,7 +193,7 @@ def queue_page(filters: dict[str, Any], user: Any, number: int) -> tuple[list[Ro
     ids = queue_ids(filters, user, start + PAGE_SIZE + 1)
     has_next = len(ids) > start + PAGE_SIZE
     ids = ids[start : start + PAGE_SIZE]
-    rows = {row["id"]: row for row in queue_rows()(ids)}
+    page = read_queue_page(ids)
     # The technicians' names in one read of the assignment table: a prefetch would build a
     # filtered QuerySet per row (an eighth of the page's time).
     assigned: dict[int, list[str]] = {}
@@ -212,7 +202,6 @@ def queue_page(filters: dict[str, Any], user: Any, number: int) -> tuple[list[Ro
             User(full_name=full_name, email=email).get_short_name()
         )
     now = timezone.now()
-    page = [rows[pk] for pk in ids if pk in rows]
     list_rows(page, "workspace:request", user, now)
     fmt = user_date_format(user)
     for row in page:
