@@ -57,14 +57,98 @@ def test_an_unknown_key_finds_nothing(foundation):
     assert memberships_query()(10**9) == []
 
 
-def test_a_key_used_twice_runs_through_the_orm_each_time(foundation, alice, bob):
+def test_a_key_used_twice_takes_both_places(foundation, alice, bob):
     def either(key: int):
         return Membership.objects.filter(Q(user_id=key) | Q(organisation_id=key)).order_by("pk")
 
     query = PreparedQuery(Membership, either)
-    assert [m.pk for m in query(alice.pk)] == [m.pk for m in either(alice.pk)]
-    assert query.compiled[connections["default"]] == {("i",): None}
-    assert [m.pk for m in query(bob.pk)] == [m.pk for m in either(bob.pk)]
+    organisation = foundation.acme.pk
+    for key in (alice.pk, bob.pk, organisation):
+        with CaptureQueriesContext(connection) as queries:
+            found = [m.pk for m in query(key)]
+        assert found == [m.pk for m in either(key)]
+        assert len(queries) == 1
+    assert query(organisation)
+    compiled = query.compiled[connections["default"]][("i",)]
+    assert compiled is not None and len(compiled.slots[0]) == 2
+
+
+def test_texts_are_keys_unless_the_orm_rewrites_them(foundation):
+    from portico.customers.models import Site
+
+    def named(name: str, organisation: int | None):
+        sites = Site.objects.filter(name=name)
+        if organisation is not None:
+            sites = sites.filter(organisation_id=organisation)
+        return sites.order_by("pk").values_list("pk", flat=True)
+
+    query = PreparedQuery(Site, named)
+    site = foundation.acme_sites[0]
+    for name, organisation in [
+        (site.name, None),
+        (site.name, site.organisation_id),
+        (site.name, foundation.globex.pk),
+        ("50% off_", None),  # LIKE's wildcards are plain characters in an equal
+        ("O'Brien \\ Co", None),
+    ]:
+        assert query(name, organisation) == list(named(name, organisation))
+    assert query(site.name, None) == [site.pk]
+    assert all(query.compiled[connections["default"]].values())
+
+    # A text the ORM turns into a LIKE pattern (escaped, wrapped in %) is no parameter:
+    # the ORM runs it, and a % in the text still means a percent sign.
+    containing = PreparedQuery(
+        Site,
+        lambda text: Site.objects.filter(name__icontains=text).order_by("pk").values_list("pk"),
+    )
+    for text in (site.name[1:4], "%", "_"):
+        assert containing(text) == list(
+            Site.objects.filter(name__icontains=text).order_by("pk").values_list("pk")
+        )
+    assert containing.compiled[connections["default"]] == {("s",): None}
+
+
+def test_named_values_are_part_of_the_shape_and_given_as_they_are(foundation):
+    from portico.customers.models import Site
+
+    def page(organisation: int, *, order: str, start: int, stop: int):
+        sites = Site.objects.filter(organisation_id=organisation).order_by(order, "pk")
+        return sites.values_list("pk", flat=True)[start:stop]
+
+    query = PreparedQuery(Site, page)
+    organisation = foundation.acme.pk
+    for order in ("name", "-name", "created_at"):
+        for start, stop in ((0, 2), (1, 3), (2, 10)):
+            expected = list(page(organisation, order=order, start=start, stop=stop))
+            assert query(organisation, order=order, start=start, stop=stop) == expected
+    assert len(query.compiled[connections["default"]]) == 9
+    assert all(query.compiled[connections["default"]].values())
+
+
+def test_a_count_is_compiled_once_and_counts_as_the_orm(foundation):
+    from portico.core.prepared import PreparedCount
+    from portico.customers.models import Site
+
+    def sites(organisations: list[int], *, limit: int):
+        return Site.objects.visible_in(organisations, None).values_list("pk")[:limit]
+
+    count = PreparedCount(Site, sites)
+    acme, globex = foundation.acme.pk, foundation.globex.pk
+    for organisations in ([acme], [globex], [acme, globex], [10**9]):
+        for limit in (1, 2, 100):
+            with CaptureQueriesContext(connection) as queries:
+                counted = count(organisations, limit=limit)
+            assert counted == sites(organisations, limit=limit).count()
+            assert len(queries) == 1
+            assert queries[0]["sql"].startswith("SELECT COUNT(*) FROM (")
+    assert (
+        count([acme, globex], limit=100)
+        == Site.objects.filter(organisation__in=[acme, globex]).count()
+        > 2
+    )
+    assert count([], limit=5) == 0  # an empty IN: the ORM counts (nothing)
+    # A list with a text in it has no shape: the ORM counts.
+    assert count([str(acme)], limit=100) == count([acme], limit=100)  # type: ignore[list-item]
 
 
 def test_a_key_that_is_not_a_whole_number_runs_through_the_orm(foundation, alice):

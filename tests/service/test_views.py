@@ -367,7 +367,7 @@ def test_list_counts_requests_without_joining_their_sites_and_machines(alice, al
     assert "JOIN" not in counts[0]
     # The page's ids come from the scoped query, in order and limited; only they are read
     # with the joined columns, unsorted (the page keeps the ids' order).
-    page = [q["sql"] for q in queries if "ORDER BY" in q["sql"] and " LIMIT 1" in q["sql"]]
+    page = [q["sql"] for q in queries if "ORDER BY" in q["sql"] and " LIMIT 25" in q["sql"]]
     page = [sql for sql in page if sql.startswith('SELECT "service_servicerequest"."id"')]
     assert len(page) == 1 and "JOIN" not in page[0]
     rows = [q["sql"] for q in queries if '"assets_productmodel"."name"' in q["sql"]]

@@ -66,6 +66,9 @@ class CappedCountPaginator(Paginator):
         own ``count()`` of a sliced query builds an aggregate wrapper that cost ten times
         the query itself (0.6 ms against 0.07 ms on a 25-row list page)."""
         limit = self._window + 1
+        count_upto = getattr(self.object_list, "count_upto", None)
+        if count_upto is not None:  # a list that counts itself (service.listing)
+            return int(count_upto(limit))
         if not isinstance(self.object_list, QuerySet):
             return min(len(self.object_list), limit)
         query = self.object_list.query

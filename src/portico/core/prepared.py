@@ -7,19 +7,25 @@ keeps what Django's compiler produced (the SQL, the column layout, the ``select_
 populators, the value converters) per database connection and per *shape* of its keys,
 and runs it again with new keys.
 
-Keys are whole numbers, lists of whole numbers (``pk__in=…``) or None. The shape is what
-changes the SQL: which keys are None and how long each list is. A shape is compiled once
-with stand-in numbers, each of which must come out as exactly one parameter of the SQL;
-the real keys take their places. The SQL is Django's own, so the rows are the QuerySet's.
-A QuerySet whose stand-ins do not come out that way (a key used twice, turned into
-something else, or an empty list) is simply run through the ORM every time.
+Keys are whole numbers, texts, lists of whole numbers (``pk__in=…``) or None; what else
+decides the SQL (a sort, a page's OFFSET and LIMIT, a choice between two filters) is
+passed by name and handed to ``build`` as it is. The shape is what changes the SQL: which
+keys are None, how long each list is, and the named values. A shape is compiled once with
+stand-ins, each of which must come out as whole parameters of the SQL (once or more); the
+real keys take their places. The SQL is Django's own, so the rows are the QuerySet's. A
+QuerySet whose stand-ins do not come out that way (a key turned into something else, such
+as a year into two dates or a text into a LIKE pattern, or an empty list) is simply run
+through the ORM every time, as is a key of any other kind (a date, a bool).
+
+``build`` must use each key only as a value to compare with, never decide anything by it:
+it is called once with the stand-ins, and the SQL it gives serves every key of that shape.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -35,12 +41,15 @@ from django.db.models.query import (  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
 T = TypeVar("T")
-Key = int | Sequence[int] | None
-Shape = tuple[int | str, ...]
+Key = int | str | Sequence[int] | None
+Shape = tuple[Hashable, ...]
 
 # Stand-ins, far from any real id yet within a 32-bit integer column's range (the ORM
 # turns an out-of-range number into "no rows" before writing SQL).
 STAND_IN_BASE = -1_000_000_000
+# A text stand-in: any escaping (LIKE's % _ \\, quotes) or change of case the ORM made
+# would show in it, and its first character is none a text would start with.
+TEXT_STAND_IN = "\ue000Stand-In%_\\'{}"
 # Shapes remembered per connection; past this many the memory starts again.
 MAX_SHAPES = 256
 
@@ -49,7 +58,7 @@ MAX_SHAPES = 256
 class Compiled:
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[int, ...]  # where each key (lists flattened) goes in params
+    slots: tuple[tuple[int, ...], ...]  # where each key (lists flattened) goes in params
     compiler: SQLCompiler
     converters: dict[int, Any]
     kind: type
@@ -62,13 +71,16 @@ class Compiled:
 
 
 def shape_of(keys: Sequence[Key]) -> Shape | None:
-    """("i", 3, "n") for (an int, a list of three, None); None when a key is of no shape."""
-    shape: list[int | str] = []
+    """("i", "s", 3, "n") for (an int, a text, a list of three ints, None); None when a key
+    is of no shape."""
+    shape: list[Hashable] = []
     for key in keys:
         if key is None:
             shape.append("n")
         elif type(key) is int:
             shape.append("i")
+        elif type(key) is str:
+            shape.append("s")
         elif isinstance(key, list | tuple) and all(type(k) is int for k in key):
             shape.append(len(key))
         else:
@@ -85,6 +97,9 @@ def stand_ins(shape: Shape) -> list[Key]:
         elif part == "i":
             number -= 1
             keys.append(number)
+        elif part == "s":
+            number -= 1
+            keys.append(TEXT_STAND_IN.format(number))
         else:
             assert isinstance(part, int)
             keys.append(list(range(number - 1, number - 1 - part, -1)))
@@ -92,20 +107,38 @@ def stand_ins(shape: Shape) -> list[Key]:
     return keys
 
 
-def flatten(keys: Sequence[Key]) -> list[int]:
-    flat: list[int] = []
+def flatten(keys: Sequence[Key]) -> list[int | str]:
+    flat: list[int | str] = []
     for key in keys:
-        if type(key) is int:
+        if type(key) is int or type(key) is str:
             flat.append(key)
         elif key is not None:
             flat.extend(key)  # type: ignore[arg-type]
     return flat
 
 
-class PreparedQuery(Generic[T]):
-    """``build(*keys)``, a QuerySet of ``model`` filtered by the keys, compiled once per
-    connection and shape and run with each new set of keys. Calling it returns a list of
-    what iterating the QuerySet gives: instances, dictionaries, tuples or flat values."""
+def slots_of(values: list[int | str], params: Sequence[Any]) -> tuple[tuple[int, ...], ...] | None:
+    """Where in ``params`` each stand-in is a whole parameter; None when one is nowhere, or
+    is part of a longer text (the ORM wrote it into a pattern: a real key would need the
+    same treatment)."""
+    slots = []
+    for value in values:
+        at = tuple(
+            i for i, param in enumerate(params) if type(param) is type(value) and param == value
+        )
+        if not at:
+            return None
+        if type(value) is str and any(
+            type(param) is str and value in param and param != value for param in params
+        ):
+            return None
+        slots.append(at)
+    return tuple(slots)
+
+
+class Prepared:
+    """What ``PreparedQuery`` and ``PreparedCount`` share: the compiled shapes of ``build``
+    per connection, and running them with new keys."""
 
     def __init__(self, model: type[models.Model], build: Callable[..., Any]) -> None:
         self.model = model
@@ -115,10 +148,11 @@ class PreparedQuery(Generic[T]):
             BaseDatabaseWrapper, dict[Shape, Compiled | None]
         ] = weakref.WeakKeyDictionary()
 
-    def __call__(self, *keys: Key) -> list[T]:
-        shape = shape_of(keys)
-        if shape is None:
-            return list(self.build(*keys))
+    def rows(self, keys: Sequence[Key], fixed: dict[str, Hashable]) -> list[Any]:
+        key_shape = shape_of(keys)
+        if key_shape is None:
+            return self.through_orm(self.build(*keys, **fixed))
+        shape = (*key_shape, *sorted(fixed.items())) if fixed else key_shape
         connection = connections[router.db_for_read(self.model)]
         shapes = self.compiled.get(connection)
         if shapes is None or len(shapes) > MAX_SHAPES:
@@ -126,12 +160,13 @@ class PreparedQuery(Generic[T]):
         try:
             compiled = shapes[shape]
         except KeyError:
-            compiled = shapes[shape] = self.compile(shape, connection)
+            compiled = shapes[shape] = self.compile(key_shape, fixed, connection)
         if compiled is None:
-            return list(self.build(*keys))
+            return self.through_orm(self.build(*keys, **fixed))
         params = list(compiled.params)
-        for slot, value in zip(compiled.slots, flatten(keys), strict=True):
-            params[slot] = value
+        for slots, value in zip(compiled.slots, flatten(keys), strict=True):
+            for slot in slots:
+                params[slot] = value
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows: Any = cursor.fetchall()
@@ -141,10 +176,17 @@ class PreparedQuery(Generic[T]):
             return self.instances(compiled, rows, connection.alias)
         if compiled.kind is ValuesIterable:
             names = compiled.names
-            return [dict(zip(names, row, strict=True)) for row in rows]  # type: ignore[misc]
+            return [dict(zip(names, row, strict=True)) for row in rows]
         if compiled.kind is FlatValuesListIterable:
             return [row[0] for row in rows]
-        return [tuple(row) for row in rows]  # type: ignore[misc]
+        return [tuple(row) for row in rows]
+
+    def through_orm(self, queryset: Any) -> list[Any]:
+        return list(queryset)
+
+    def finish(self, compiled: Compiled) -> Compiled | None:
+        """The compiled query as it is run (``PreparedCount`` counts its rows)."""
+        return compiled
 
     @staticmethod
     def instances(compiled: Compiled, rows: Any, alias: str) -> list[Any]:
@@ -157,19 +199,22 @@ class PreparedQuery(Generic[T]):
             objects.append(obj)
         return objects
 
-    def compile(self, shape: Shape, connection: BaseDatabaseWrapper) -> Compiled | None:
+    def compile(
+        self, shape: Shape, fixed: dict[str, Hashable], connection: BaseDatabaseWrapper
+    ) -> Compiled | None:
+        keys = stand_ins(shape)
         try:
-            return self.compile_with_stand_ins(shape, connection)
+            compiled = self.compile_with_stand_ins(keys, fixed, connection)
         except (EmptyResultSet, FullResultSet, ValueError, TypeError, OverflowError):
             # The stand-ins made no SQL (an empty list, a number the ORM turns into a
             # date): the ORM runs it with the real keys each time.
             return None
+        return None if compiled is None else self.finish(compiled)
 
     def compile_with_stand_ins(
-        self, shape: Shape, connection: BaseDatabaseWrapper
+        self, keys: list[Key], fixed: dict[str, Hashable], connection: BaseDatabaseWrapper
     ) -> Compiled | None:
-        keys = stand_ins(shape)
-        queryset = self.build(*keys)
+        queryset = self.build(*keys, **fixed)
         query = queryset.query
         kind = queryset._iterable_class
         if (
@@ -183,19 +228,15 @@ class PreparedQuery(Generic[T]):
         sql, params = compiler.as_sql()
         if compiler.has_extra_select:  # ordering columns added to the SELECT
             return None
-        wanted = flatten(keys)
-        slots = []
-        for value in wanted:
-            at = [i for i, param in enumerate(params) if type(param) is int and param == value]
-            if len(at) != 1:
-                return None  # the key is not one plain parameter: let the ORM run it
-            slots.append(at[0])
+        slots = slots_of(flatten(keys), params)
+        if slots is None:
+            return None  # a key is not a plain parameter: let the ORM run it
         select = compiler.select
         columns = [column[0] for column in select[: compiler.col_count]]
         common = {
             "sql": sql,
             "params": tuple(params),
-            "slots": tuple(slots),
+            "slots": slots,
             "compiler": compiler,
             "converters": compiler.get_converters(columns),
             "kind": kind,
@@ -219,4 +260,36 @@ class PreparedQuery(Generic[T]):
             init_list=tuple(column[0].target.attname for column in select[model_slice]),
             model_slice=model_slice,
             populators=tuple(get_related_populators(klass_info, select, connection.alias)),
+        )
+
+
+class PreparedQuery(Prepared, Generic[T]):
+    """``build(*keys, **fixed)``, a QuerySet of ``model`` filtered by the keys, compiled once
+    per connection and shape and run with each new set of keys. Calling it returns a list
+    of what iterating the QuerySet gives: instances, dictionaries, tuples or flat values."""
+
+    def __call__(self, *keys: Key, **fixed: Hashable) -> list[T]:
+        return self.rows(keys, fixed)
+
+
+class PreparedCount(Prepared):
+    """How many rows ``build(*keys, **fixed)`` finds, as ``QuerySet.count()`` says, with
+    the SQL compiled once per shape. Meant for a bounded count: build a sliced
+    ``values_list("pk")``, and the database counts no further than its LIMIT."""
+
+    def __call__(self, *keys: Key, **fixed: Hashable) -> int:
+        return int(self.rows(keys, fixed)[0])
+
+    def through_orm(self, queryset: Any) -> list[Any]:
+        return [queryset.count()]
+
+    def finish(self, compiled: Compiled) -> Compiled | None:
+        if compiled.kind is ModelIterable:
+            return None  # count a values_list("pk"): a model's columns would be read in vain
+        return replace(
+            compiled,
+            # The ORM compiled the inner query; every value stays in the parameters.
+            sql=f"SELECT COUNT(*) FROM ({compiled.sql}) counted",  # noqa: S608
+            converters={},
+            kind=FlatValuesListIterable,
         )

@@ -4,7 +4,7 @@ recommendations with the customer's decision, parts & labour, watchers."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Self
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -109,14 +109,14 @@ class ServiceRequestQuerySet(ScopedQuerySet):
     # requests without a site.
     site_field = "site"
 
-    def involving(self, user: Any) -> Self:
+    def involving(self, user_id: int) -> Self:
         """ "My requests": raised by, on behalf of, or watched by the user."""
-        watched = ServiceRequest.watchers.through.objects.filter(user_id=user.pk).values(
+        watched = ServiceRequest.watchers.through.objects.filter(user_id=user_id).values(
             "servicerequest_id"
         )
         return self.filter(
-            models.Q(created_by_id=user.pk)
-            | models.Q(on_behalf_of_id=user.pk)
+            models.Q(created_by_id=user_id)
+            | models.Q(on_behalf_of_id=user_id)
             | models.Q(pk__in=watched)
         )
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import F, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,7 +33,6 @@ from portico.threads.models import Attachment, Entry
 from . import services
 from .forms import (
     SORTS,
-    STATUS_OPEN,
     CommentForm,
     RequestFilterForm,
     RequestForm,
@@ -41,10 +40,10 @@ from .forms import (
     UploadForm,
 )
 from .hooks import related_invoices, state_badge
-from .models import ExtraField, Priority, Recommendation, ServiceRequest
+from .listing import DEFAULT_SORT, PAGE_SIZE, RequestListing
+from .models import ExtraField, Recommendation, ServiceRequest
 from .rows import list_rows, page_reader
 
-PAGE_SIZE = 25
 # The list says "1,000+" rather than counting a huge table on every page view.
 TIMELINE_LIMIT = 200
 TABS = ["summary", "timeline", "attachments", "invoices", "parts"]
@@ -55,7 +54,6 @@ TAB_LABELS = {
     "invoices": "Invoices",
     "parts": "Parts & labour",
 }
-PRIORITY_RANK = {Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
 
 
 # --- lists (T2) ---------------------------------------------------------------------------
@@ -65,44 +63,16 @@ def _tab(request: PortalRequest) -> str:
     return "mine" if request.GET.get("tab") == "mine" else "company"
 
 
-def filtered_requests(request: PortalRequest) -> tuple[QuerySet[ServiceRequest], Any, str]:
+def list_filters(request: PortalRequest) -> tuple[RequestListing, RequestFilterForm]:
     """The list exactly as the URL describes it: tab, filters, search and sort."""
     form = RequestFilterForm(request.GET or None, scope=request.portal_scope)
-    qs = ServiceRequest.objects.visible_to(request.portal_scope)
-    if _tab(request) == "mine":
-        qs = qs.involving(request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    status = data.get("status")
-    if status == STATUS_OPEN:
-        qs = qs.filter(state__in=ServiceRequest.OPEN_STATES)
-    elif status:
-        qs = qs.filter(state=status)
-    if data.get("priority"):
-        qs = qs.filter(priority=data["priority"])
-    if data.get("site"):
-        qs = qs.filter(site=data["site"])
-    if data.get("category"):
-        qs = qs.filter(category=data["category"])
-    if data.get("created_from"):
-        qs = qs.filter(created_at__date__gte=data["created_from"])
-    if data.get("created_to"):
-        qs = qs.filter(created_at__date__lte=data["created_to"])
-    if data.get("q"):
-        qs = qs.search(data["q"])
-    sort = request.GET.get("sort", "-created")
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        sort, key = "-created", "created"
-    if key == "priority":
-        qs = qs.annotate(
-            priority_rank=Case(
-                *[When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()],
-                output_field=IntegerField(),
-            )
-        )
-    prefix = "-" if sort.startswith("-") else ""
-    qs = qs.order_by(f"{prefix}{SORTS[key]}", f"{prefix}id")
-    return qs.for_list(), form, sort
+    listing = RequestListing.of(
+        request.portal_scope,
+        form.cleaned_data if form.is_valid() else {},
+        involving=request.user.pk if _tab(request) == "mine" else None,
+        sort=request.GET.get("sort", DEFAULT_SORT),
+    )
+    return listing, form
 
 
 def _sort_links(request: PortalRequest, current: str) -> dict[str, dict[str, str]]:
@@ -145,12 +115,11 @@ read_list_page = page_reader(LIST_FIELDS, LIST_RELATED)
 
 @portal_view(Function.TICKETS, Right.VIEW)
 def request_list(request: PortalRequest) -> HttpResponse:
-    qs, form, sort = filtered_requests(request)
-    page = CappedCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Counted on the plain query; the page's ids found by it, in the list's order; only
-    # then are the joined columns read (``rows.page_reader``).
-    ids = list(page.object_list.values_list("pk", flat=True))
-    rows = list_rows(read_list_page(ids), "service:detail", request.user)
+    listing, form = list_filters(request)
+    page = CappedCountPaginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted, and the page's ids found, without joins (``service.listing``); only then
+    # are the joined columns read (``rows.page_reader``).
+    rows = list_rows(read_list_page(page.object_list), "service:detail", request.user)
     for row in rows:
         row["machine"] = machine_text(row) if row["asset_id"] else ""
     params = request.GET.copy()
@@ -165,7 +134,7 @@ def request_list(request: PortalRequest) -> HttpResponse:
             "form": form,
             "rows": rows,
             "page": page,
-            "sort_links": _sort_links(request, sort),
+            "sort_links": _sort_links(request, listing.sort),
             "export_query": export_query,
             "is_filtered": any(
                 request.GET.get(name) for name in form.fields if name in request.GET
@@ -209,14 +178,14 @@ def _export_rows(qs: QuerySet[ServiceRequest]) -> Iterator[list[Any]]:
 
 @portal_view(Function.TICKETS, Right.VIEW)
 def export_csv(request: PortalRequest) -> HttpResponseBase:
-    qs, _form, _sort = filtered_requests(request)
+    qs = list_filters(request)[0].queryset().for_list()
     stamp = timezone.localdate().isoformat()
     return stream_csv(f"service-requests-{stamp}.csv", EXPORT_HEADER, _export_rows(qs))
 
 
 @portal_view(Function.TICKETS, Right.VIEW)
 def export_excel(request: PortalRequest) -> HttpResponseBase:
-    qs, _form, _sort = filtered_requests(request)
+    qs = list_filters(request)[0].queryset().for_list()
     stamp = timezone.localdate().isoformat()
     return xlsx_response(
         f"service-requests-{stamp}.xlsx", EXPORT_HEADER, _export_rows(qs), sheet="Service requests"
