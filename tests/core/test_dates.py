@@ -7,7 +7,7 @@ import pytest
 from django.utils import dateformat, timezone
 
 from portico.accounts.models import DateFormat
-from portico.core.dates import format_date, relative_time, time_html
+from portico.core.dates import TimeHtml, format_date, relative_time, time_html
 
 WHEN = datetime(2026, 3, 7, 8, 5, tzinfo=ZoneInfo("UTC"))
 
@@ -61,8 +61,32 @@ def test_time_html_carries_the_machine_date_and_the_users_format() -> None:
 
 
 def test_time_html_escapes_words_from_translations(monkeypatch) -> None:
-    monkeypatch.setattr("portico.core.dates.relative_time", lambda value, now=None: "<b>&")
+    monkeypatch.setattr("portico.core.dates._relative_phrase", lambda *args: "<b>&")
     assert time_html(WHEN, "d/m/Y").endswith(">&lt;b&gt;&amp;</time>")
+
+
+def test_a_pages_times_are_its_time_zones_and_language(monkeypatch) -> None:
+    """TimeHtml looks the zone, language and format up once, and every row still reads
+    as format_date and relative_time say in that zone and language."""
+    from html import escape
+
+    from django.utils import translation
+
+    now = WHEN + timedelta(days=3)
+    values = [WHEN - timedelta(hours=h, minutes=7 * h) for h in range(0, 400, 37)]
+    values.append(now + timedelta(hours=2))  # "in 2 hours"
+    for zone, language, fmt in (("UTC", "en", "d/m/Y"), ("Asia/Kolkata", "de", "j M Y")):
+        with timezone.override(zone), translation.override(language):
+            page = TimeHtml(fmt, now)
+            each = [
+                f'<time datetime="{value.isoformat()}" '
+                f'title="{escape(format_date(value, fmt + " H:i"))}">'
+                f"{escape(relative_time(value, now))}</time>"
+                for value in values
+            ]
+            assert [page(value) for value in values] == each
+    with timezone.override("Asia/Kolkata"):
+        assert 'title="07/03/2026 13:35"' in TimeHtml("d/m/Y", now)(WHEN)
 
 
 def test_relative_times_are_remembered_per_language(monkeypatch) -> None:

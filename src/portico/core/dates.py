@@ -106,9 +106,32 @@ def user_date_format(user: object) -> str:
 
 def time_html(value: datetime, fmt: str, now: datetime | None = None) -> SafeString:
     """``<time>`` saying "3 days ago", with the date and time in ``fmt`` on hover and for
-    screen readers. Lists call this once per row (through ``{% reltime %}`` or in the view)."""
-    # Built directly rather than with format_html: lists call this for every row.
-    return mark_safe(  # noqa: S308 - the date and words are escaped, isoformat() is plain
-        f'<time datetime="{value.isoformat()}" title="{escape(format_date(value, fmt + " H:i"))}">'
-        f"{escape(relative_time(value, now))}</time>"
-    )
+    screen readers (``{% reltime %}``). A list's rows use ``TimeHtml``."""
+    return TimeHtml(fmt, now)(value)
+
+
+class TimeHtml:
+    """``time_html`` for the rows of one page: the time zone, the language, the compiled
+    format and "now" are looked up once, not for every row (they were three quarters of
+    the 20 µs a row's date took)."""
+
+    def __init__(self, fmt: str, now: datetime | None = None) -> None:
+        self.fmt = fmt + " H:i"
+        self.parts = _compiled(self.fmt)
+        self.zone = timezone.get_current_timezone()
+        self.language = get_language()
+        self.now = now or timezone.now()
+
+    def __call__(self, value: datetime) -> SafeString:
+        local = value.astimezone(self.zone) if timezone.is_aware(value) else value
+        if self.parts is None:
+            shown = str(dateformat.format(local, self.fmt))
+        else:
+            shown = "".join(part if isinstance(part, str) else part(local) for part in self.parts)
+        seconds = (self.now - value).total_seconds()
+        unit, count = _largest_unit(abs(seconds))
+        phrase = _relative_phrase(self.language, unit, count, seconds >= 0)
+        # Built directly rather than with format_html: lists call this for every row.
+        return mark_safe(  # noqa: S308 - the date and words are escaped, isoformat() is plain
+            f'<time datetime="{value.isoformat()}" title="{escape(shown)}">{escape(phrase)}</time>'
+        )

@@ -15,9 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-
-from portico.core.dates import time_html, user_date_format
+from portico.core.dates import TimeHtml, user_date_format
 from portico.core.links import row_urls
 from portico.core.prepared import PreparedQuery
 
@@ -33,8 +31,7 @@ def list_rows(
     """Give each row (``number``, ``state``, ``priority``, ``created_at`` read) its ``url``,
     ``badge``, ``state_label``, ``priority_label``, ``is_raised`` and ``created_html`` (a
     ``<time>``, "3 days ago")."""
-    fmt = user_date_format(user)
-    now = now or timezone.now()
+    time_html = TimeHtml(user_date_format(user), now)
     # Labels looked up in a dict: get_FOO_display() flattens the choices on every call.
     states = dict(ServiceRequest.State.choices)
     priorities = dict(Priority.choices)
@@ -44,7 +41,7 @@ def list_rows(
         row["state_label"] = states.get(row["state"], row["state"])
         row["priority_label"] = priorities.get(row["priority"], row["priority"])
         row["is_raised"] = row["priority"] in RAISED_PRIORITIES
-        row["created_html"] = time_html(row["created_at"], fmt, now)
+        row["created_html"] = time_html(row["created_at"])
     return rows
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from portico.accounts.models import User
-from portico.core.dates import format_date, time_html, user_date_format
+from portico.core.dates import TimeHtml, format_date, user_date_format
 from portico.core.live import render_list, wants_results_only
 from portico.core.prepared import PreparedQuery
 from portico.core.rights import Right
@@ -203,12 +203,12 @@ def queue_page(filters: dict[str, Any], user: Any, number: int) -> tuple[list[Ro
         )
     now = timezone.now()
     list_rows(page, "workspace:request", user, now)
-    fmt = user_date_format(user)
+    time_html = TimeHtml(user_date_format(user), now)
     for row in page:
         # next_due (queue_due_at) is empty once a request is closed.
         due = row["next_due"]
         row["sla_breached"] = bool(due and due < now)
-        row["due_html"] = time_html(due, fmt, now) if due else ""
+        row["due_html"] = time_html(due) if due else ""
         row["assigned_names"] = ", ".join(assigned.get(row["id"], ()))
     return page, has_next
 
