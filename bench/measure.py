@@ -1,8 +1,8 @@
 """In-process half of the benchmark: SQL queries per page, and the URLs and cookies to load.
 
 Run by ``bench/run.py`` with the benchmark's environment (production settings, scratch
-database). Prints one JSON object: for each page its path, the session cookie to send, the
-HTTP status and the number of SQL queries a warm request issues
+database). Prints one JSON object: for each page its path, the cookies a browser sends back
+(session, CSRF), the HTTP status and the number of SQL queries a warm request issues
 (``django.test.utils.CaptureQueriesContext``).
 """
 
@@ -70,10 +70,12 @@ def main() -> int:
                 "status": response.status_code,
                 "bytes": len(response.content),
                 "queries": len(queries),
-                "cookie": (
-                    f"sessionid={client.cookies['sessionid'].value}"
-                    if "sessionid" in client.cookies
-                    else ""
+                # What a browser sends back once it has loaded a page: the session and
+                # the CSRF cookie (without it every page would mint a new CSRF secret).
+                "cookie": "; ".join(
+                    f"{name}={morsel.value}"
+                    for name, morsel in sorted(client.cookies.items())
+                    if morsel.value
                 ),
             }
         )
