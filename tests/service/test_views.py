@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -497,6 +497,40 @@ def test_watch_cancel_and_reopen_buttons(acme_request, alice, alice_client, sam)
     alice_client.post(reverse("service:reopen", args=[other.number]))
     other.refresh_from_db()
     assert other.state == ServiceRequest.State.IN_PROGRESS
+
+
+def test_detail_shows_each_requests_own_followers_technicians_and_recommendations(
+    acme_request, foundation, alice, bob, sam, alice_client
+):
+    """The detail page's lookups are compiled once and answer for every request and user."""
+    from portico.accounts.models import User
+    from portico.core.access import build_scope
+    from portico.service.services import respond_to_recommendation, watch
+    from portico.service.views import open_recommendations, technicians_of, watcher_ids
+
+    tess = User.objects.create_user("tess@provider.example", None, full_name="Tess Tech")
+    User.objects.filter(pk=tess.pk).update(is_staff=True)
+    tess.refresh_from_db()
+    other = raise_request(alice, site=foundation.acme_sites[0], title="Toner")
+    assign_technicians(request=other, actor=sam, technicians=[tess, sam])
+    watch(request=other, actor=alice)
+    watch(request=acme_request, actor=bob)
+    waiting = add_recommendation(request=other, actor=sam, description="New drum", amount=90)
+    decided = add_recommendation(request=other, actor=sam, description="New fuser", amount=9)
+    respond_to_recommendation(
+        recommendation=decided, actor=alice, decision="approve", scope=build_scope(alice)
+    )
+    add_recommendation(request=acme_request, actor=sam, description="Clean rollers", amount=5)
+
+    first = alice_client.get(reverse("service:detail", args=[acme_request.number])).context
+    second = alice_client.get(reverse("service:detail", args=[other.number])).context
+    assert not first["is_watching"] and second["is_watching"]
+    assert [p.email for p in first["technicians"]] == [sam.email]
+    assert [p.email for p in second["technicians"]] == sorted([sam.email, tess.email])
+    assert [r.description for r in first["pending_recommendations"]] == ["Clean rollers"]
+    assert [r.pk for r in second["pending_recommendations"]] == [waiting.pk]
+    for query in (open_recommendations(), technicians_of(), watcher_ids()):
+        assert all(query.compiled[connections["default"]].values())
 
 
 def test_parts_tab_shows_lines_and_total(acme_request, sam, alice_client):

@@ -231,3 +231,38 @@ def test_queue_rows_name_organisation_site_and_technicians(sam, sam_client, queu
     ) in body
     assert '<td data-label="Assigned">Sam, Tara</td>' in body
     assert body.count('<span class="cell__meta">Unassigned</span>') == 3
+
+
+def test_every_part_of_the_queue_is_compiled_and_reads_as_the_orm(sam, queue_requests):
+    """Each part's ids, for every state, priority and assignment, equal what the ORM reads
+    for the same filters; none of them falls back to the ORM."""
+    from django.db import connections
+
+    from portico.service.services import assign_technicians
+    from portico.service.workspace import (
+        CLOSED,
+        DUE,
+        IN_STATE,
+        UNDATED,
+        queue_part,
+        queue_part_ids,
+    )
+    from portico.service.workspace_forms import ALL, OPEN
+
+    queue_part_ids.cache_clear()
+    assign_technicians(request=queue_requests["due_soon"], actor=sam, technicians=[sam])
+    open_states = tuple(ServiceRequest.OPEN_STATES)
+    found = set()
+    for priority in (None, "high", "urgent"):
+        for assignee, unassigned in ((None, False), (sam.pk, False), (None, True)):
+            keys = (priority, None, assignee, None)
+            parts = [(DUE, OPEN, ()), (UNDATED, OPEN, open_states), (CLOSED, ALL, ())]
+            parts += [(IN_STATE, state, ()) for state in ("new", "acknowledged")]
+            parts += [(CLOSED, "closed", ())]
+            for part, state, states in parts:
+                fixed = {"part": part, "state": state, "states": states, "limit": 26}
+                ids = queue_part_ids()(*keys, unassigned=unassigned, **fixed)
+                assert ids == list(queue_part(*keys, unassigned=unassigned, **fixed))
+                found.update(ids)
+    assert found == {r.pk for r in queue_requests.values()}
+    assert all(queue_part_ids().compiled[connections["default"]].values())

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from portico.accounts.models import User
 from portico.core.access import PortalRequest, portal_view
 from portico.core.exports import stream_csv, xlsx_response
 from portico.core.live import render_list, render_varying, wants_results_only
@@ -286,19 +287,66 @@ def request_with_relations() -> PreparedQuery[ServiceRequest]:
     return PreparedQuery(ServiceRequest, with_relations)
 
 
+@cache
+def visible_request_id() -> PreparedQuery[int]:
+    """The id of the request a number names, when a scope reaching these organisations
+    (and sites) sees it: ``visible_in``, compiled once."""
+    return PreparedQuery(
+        ServiceRequest,
+        lambda organisations, sites, number: (
+            ServiceRequest.objects.visible_in(organisations, sites)
+            .filter(number=number)
+            .values_list("pk", flat=True)[:1]
+        ),
+    )
+
+
 def _load(request: PortalRequest, request_number: str) -> ServiceRequest:
     """The request with what every tab shows, or 404 when the scope may not see it.
 
-    The scope decides which request the number names (``visible_to``); only that id is
-    then read with its relations."""
+    The scope decides which request the number names (``visible_in`` its reach); only that
+    id is then read with its relations."""
     from django.http import Http404
 
-    visible = ServiceRequest.objects.visible_to(request.portal_scope).filter(number=request_number)
-    ids = list(visible.values_list("pk", flat=True)[:1])
+    scope = request.portal_scope
+    ids = (
+        visible_request_id()(*scope.reach, request_number) if scope.organisation is not None else []
+    )
     found = request_with_relations()(ids[0]) if ids else []
     if not found:
         raise Http404("Not found.")
     return found[0]
+
+
+# What the detail page asks of every request, compiled once each (``core.prepared``).
+@cache
+def open_recommendations() -> PreparedQuery[Recommendation]:
+    """Recommendations still waiting for the customer: pending, or answered by a question."""
+    waiting = [Recommendation.Decision.PENDING, Recommendation.Decision.QUESTION]
+    return PreparedQuery(
+        Recommendation,
+        lambda request_id: Recommendation.objects.filter(
+            request_id=request_id, decision__in=waiting
+        ),
+    )
+
+
+@cache
+def watcher_ids() -> PreparedQuery[int]:
+    """The user's id when they follow the request."""
+    through = ServiceRequest.watchers.through
+    return PreparedQuery(
+        through,
+        lambda request_id, user_id: through.objects.filter(
+            servicerequest_id=request_id, user_id=user_id
+        ).values_list("user_id", flat=True)[:1],
+    )
+
+
+@cache
+def technicians_of() -> PreparedQuery[User]:
+    """The technicians assigned to a request, in the users' order."""
+    return PreparedQuery(User, lambda request_id: User.objects.filter(assigned_requests=request_id))
 
 
 # The order a timeline reads its entries in.
@@ -463,11 +511,7 @@ def request_detail(request: PortalRequest, request_number: str) -> HttpResponse:
                 "can_respond": scope.can(Function.TICKETS, Right.AMEND),
             },
         )
-    pending = list(
-        service_request.recommendations.filter(
-            decision__in=[Recommendation.Decision.PENDING, Recommendation.Decision.QUESTION]
-        )
-    )
+    pending = open_recommendations()(service_request.pk)
     context: dict[str, Any] = {
         "service_request": service_request,
         "badge": state_badge(service_request.state),
@@ -480,8 +524,8 @@ def request_detail(request: PortalRequest, request_number: str) -> HttpResponse:
         and service_request.state == ServiceRequest.State.NEW,
         "can_reopen": scope.can(Function.TICKETS, Right.CREATE)
         and services.can_reopen(service_request),
-        "is_watching": service_request.watchers.filter(pk=request.user.pk).exists(),
-        "technicians": list(service_request.assigned_to.all()),
+        "is_watching": bool(watcher_ids()(service_request.pk, request.user.pk)),
+        "technicians": technicians_of()(service_request.pk),
     }
     if tab == "summary":
         context["ribbon"] = status_ribbon(service_request)

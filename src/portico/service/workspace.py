@@ -86,25 +86,26 @@ def staff_view(right: Right = Right.VIEW) -> Callable[[V], V]:
 # --- The queue ------------------------------------------------------------------------
 
 
-def filtered_requests(filters: dict[str, Any], user: Any) -> QuerySet[ServiceRequest]:
-    """Every filter of the bar except the state, which decides how the queue is read."""
+def filtered_requests(
+    priority: str | None, organisation: str | None, assignee: int | None, text: str | None
+) -> QuerySet[ServiceRequest]:
+    """Every filter of the bar except the state, which decides how the queue is read (and
+    "Unassigned", which is a part's own): a filter that is None is not applied."""
     requests = ServiceRequest.objects.all()
-    if filters["priority"]:
-        requests = requests.filter(priority=filters["priority"])
-    if filters["organisation"]:
-        organisation = filters["organisation"]
+    if priority is not None:
+        requests = requests.filter(priority=priority)
+    if organisation is not None:
         requests = requests.filter(
             Q(organisation__name__icontains=organisation)
             | Q(organisation__customer_number__icontains=organisation)
         )
-    if filters["assigned"] == MINE:
-        requests = requests.filter(assigned_to=user)
-    elif filters["assigned"] == UNASSIGNED:
-        requests = requests.filter(assigned_to__isnull=True)
-    if filters["q"]:
-        q = filters["q"]
+    if assignee is not None:
+        requests = requests.filter(assigned_to=assignee)
+    if text is not None:
         requests = requests.filter(
-            Q(number__iexact=q) | Q(title__icontains=q) | Q(organisation__name__icontains=q)
+            Q(number__iexact=text)
+            | Q(title__icontains=text)
+            | Q(organisation__name__icontains=text)
         )
     return requests
 
@@ -112,6 +113,39 @@ def filtered_requests(filters: dict[str, Any], user: Any) -> QuerySet[ServiceReq
 def target_field(state: str) -> str:
     """The service-level target that runs in a state: response while new, resolution after."""
     return "response_due_at" if state == ServiceRequest.State.NEW else "resolution_due_at"
+
+
+# The parts the queue is read in, in its order (see ``queue_ids``).
+IN_STATE, DUE, UNDATED, CLOSED = "in_state", "due", "undated", "closed"
+
+
+def queue_part(
+    *keys: Any, unassigned: bool, part: str, state: str, states: tuple[str, ...], limit: int
+) -> QuerySet[ServiceRequest, int]:
+    """The first ``limit`` ids of one part of the queue, each read along an index."""
+    requests = filtered_requests(*keys)
+    if unassigned:
+        requests = requests.filter(assigned_to__isnull=True)
+    if part == IN_STATE:
+        # One state: along its (state, target) index; the target is that state's own.
+        field = target_field(state)
+        requests = requests.filter(state=state, **{f"{field}__isnull": False}).order_by(field, "pk")
+    elif part == DUE:
+        requests = requests.filter(queue_due_at__isnull=False).order_by("queue_due_at", "pk")
+    elif part == UNDATED:
+        requests = requests.filter(state__in=states, queue_due_at__isnull=True).order_by("-pk")
+    elif state == ALL:
+        requests = requests.exclude(state__in=ServiceRequest.OPEN_STATES).order_by("-pk")
+    else:
+        requests = requests.filter(state=state).order_by("-pk")
+    return requests.values_list("pk", flat=True)[:limit]
+
+
+@cache
+def queue_part_ids() -> PreparedQuery[int]:
+    """``queue_part``, compiled once per shape: the filters' values are its keys; the part,
+    the state and the limit are part of the shape (a search goes through the ORM)."""
+    return PreparedQuery(ServiceRequest, queue_part)
 
 
 def queue_ids(filters: dict[str, Any], user: Any, limit: int) -> list[int]:
@@ -123,41 +157,38 @@ def queue_ids(filters: dict[str, Any], user: Any, limit: int) -> list[int]:
     index and stops at ``limit`` rows, so a page costs the same few queries at any table
     size instead of sorting every open row.
     """
-    requests = filtered_requests(filters, user)
+    keys = (
+        filters["priority"] or None,
+        filters["organisation"] or None,
+        user.pk if filters["assigned"] == MINE else None,
+        filters["q"] or None,
+    )
     state = filters["state"]
     open_states = list(ServiceRequest.OPEN_STATES)
     if state in open_states:
         open_states = [state]
     elif state != OPEN and state != ALL:
         open_states = []
+
+    def read(part: str, states: tuple[str, ...] = ()) -> list[int]:
+        return queue_part_ids()(
+            *keys,
+            unassigned=filters["assigned"] == UNASSIGNED,
+            part=part,
+            state=state,
+            states=states,
+            limit=limit - len(ids),
+        )
+
     ids: list[int] = []
     if len(open_states) == 1:
-        # One state: along its (state, target) index; the target is that state's own.
-        field = target_field(open_states[0])
-        ids += (
-            requests.filter(state=open_states[0], **{f"{field}__isnull": False})
-            .order_by(field, "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
+        ids += read(IN_STATE)
     elif open_states:
-        ids += (
-            requests.filter(queue_due_at__isnull=False)
-            .order_by("queue_due_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
+        ids += read(DUE)
     if len(ids) < limit and open_states:
-        ids += (
-            requests.filter(state__in=open_states, queue_due_at__isnull=True)
-            .order_by("-pk")
-            .values_list("pk", flat=True)[: limit - len(ids)]
-        )
+        ids += read(UNDATED, tuple(open_states))
     if len(ids) < limit and state not in open_states and state != OPEN:
-        closed = (
-            requests.exclude(state__in=ServiceRequest.OPEN_STATES)
-            if state == ALL
-            else requests.filter(state=state)
-        )
-        ids += closed.order_by("-pk").values_list("pk", flat=True)[: limit - len(ids)]
+        ids += read(CLOSED)
     return ids
 
 
