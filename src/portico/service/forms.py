@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils.choices import BaseChoiceIterator
 
 from portico.accounts.models import User
 from portico.assets.models import Asset
@@ -194,17 +195,20 @@ SORTS = {
 STATUS_OPEN = "open"
 
 
-def read_once(read: Callable[[], list[tuple[Any, str]]]) -> Callable[[], list[tuple[Any, str]]]:
+class ReadOnce(BaseChoiceIterator):
     """Choices read when the select is drawn or a value is checked, not for every use of
-    the form, and then kept: drawing a select goes through its choices twice."""
-    kept: list[tuple[Any, str]] = []
+    the form, and then kept. Drawing a select goes through its choices three times, and a
+    callable's choices are read and normalised again on each (a third of the filter bar's
+    time)."""
 
-    def choices() -> list[tuple[Any, str]]:
-        if not kept:
-            kept.extend(read())
-        return kept
+    def __init__(self, read: Callable[[], list[tuple[Any, str]]]) -> None:
+        self.read = read
+        self.kept: list[tuple[Any, str]] | None = None
 
-    return choices
+    def __iter__(self) -> Iterator[tuple[Any, str]]:
+        if self.kept is None:
+            self.kept = list(self.read())
+        return iter(self.kept)
 
 
 @cache
@@ -235,7 +239,10 @@ class RequestFilterForm(ScopedForm):
             attrs={"type": "search", "placeholder": "Number, asset tag, serial, site or title"}
         ),
     )
-    status = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), (STATUS_OPEN, "All open"), *ServiceRequest.State.choices],
+    )
     priority = forms.ChoiceField(required=False, choices=[("", "Any priority"), *Priority.choices])
     # Sites and categories as (id, name) pairs: a filter needs no instances.
     site = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
@@ -254,17 +261,12 @@ class RequestFilterForm(ScopedForm):
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         reach = scope.reach if scope.organisation is not None else None
-        self._field("site").choices = read_once(
+        self._field("site").choices = ReadOnce(
             lambda: [("", "Any site"), *(site_choices()(*reach) if reach else [])]
         )
-        self._field("category").choices = read_once(
+        self._field("category").choices = ReadOnce(
             lambda: [("", "Any category"), *category_choices()()]
         )
-        self._field("status").choices = [
-            ("", "Any status"),
-            (STATUS_OPEN, "All open"),
-            *ServiceRequest.State.choices,
-        ]
 
 
 class CommentForm(forms.Form):
