@@ -108,6 +108,24 @@ def test_texts_are_keys_unless_the_orm_rewrites_them(foundation):
     assert containing.compiled[connections["default"]] == {("s",): None}
 
 
+def test_a_text_used_whole_and_in_a_pattern_runs_through_the_orm(foundation):
+    """PostgreSQL compares ``iexact`` as UPPER(x) = UPPER(%s), with the text as it is, and
+    escapes it inside ``icontains``' pattern: the whole parameter must not pass for the
+    key when an escaped copy of it sits in another (a search would find nothing)."""
+    from portico.customers.models import Site
+
+    def search(text: str):
+        condition = Q(name__iexact=text) | Q(name__icontains=text)
+        return Site.objects.filter(condition).order_by("pk").values_list("pk", flat=True)
+
+    query = PreparedQuery(Site, search)
+    site = foundation.acme_sites[0]
+    for text in (site.name, site.name.upper(), site.name[2:6], "no such site"):
+        assert query(text) == list(search(text))
+    assert query(site.name[2:6]) != []
+    assert query.compiled[connections["default"]] == {("s",): None}
+
+
 def test_named_values_are_part_of_the_shape_and_given_as_they_are(foundation):
     from portico.customers.models import Site
 

@@ -47,9 +47,11 @@ Shape = tuple[Hashable, ...]
 # Stand-ins, far from any real id yet within a 32-bit integer column's range (the ORM
 # turns an out-of-range number into "no rows" before writing SQL).
 STAND_IN_BASE = -1_000_000_000
-# A text stand-in: any escaping (LIKE's % _ \\, quotes) or change of case the ORM made
-# would show in it, and its first character is none a text would start with.
-TEXT_STAND_IN = "\ue000Stand-In%_\\'{}"
+# A text stand-in starts with a private-use character no real parameter holds, and has
+# what escaping (LIKE's % _ \\, quotes) or a change of case would alter: a parameter that
+# holds the mark but is not a stand-in shows the ORM rewrote a key (a search's pattern).
+TEXT_MARK = "\ue000"
+TEXT_STAND_IN = TEXT_MARK + "Stand-In%_\\'{}"
 # Shapes remembered per connection; past this many the memory starts again.
 MAX_SHAPES = 256
 
@@ -119,18 +121,17 @@ def flatten(keys: Sequence[Key]) -> list[int | str]:
 
 def slots_of(values: list[int | str], params: Sequence[Any]) -> tuple[tuple[int, ...], ...] | None:
     """Where in ``params`` each stand-in is a whole parameter; None when one is nowhere, or
-    is part of a longer text (the ORM wrote it into a pattern: a real key would need the
-    same treatment)."""
+    when a text parameter carries a text stand-in in any other form (the ORM escaped it,
+    or wrote it into a pattern: a real key would need the same treatment)."""
+    texts = {value for value in values if type(value) is str}
+    if any(type(p) is str and TEXT_MARK in p and p not in texts for p in params):
+        return None
     slots = []
     for value in values:
         at = tuple(
             i for i, param in enumerate(params) if type(param) is type(value) and param == value
         )
         if not at:
-            return None
-        if type(value) is str and any(
-            type(param) is str and value in param and param != value for param in params
-        ):
             return None
         slots.append(at)
     return tuple(slots)
