@@ -88,3 +88,35 @@ def test_alice_sees_sams_reply_arrive_on_the_open_timeline(page, foundation, ali
     # The page was not reloaded: what alice was typing is still there.
     expect(page.get_by_label("Add a comment")).to_have_value("Half-written question")
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_an_email_alice_opened_stays_open_when_the_timeline_refreshes(
+    page, foundation, alice, sam, settings
+):
+    from portico.service.services import comment_on_request
+    from portico.threads.services import record_outbound_mail
+
+    settings.TIMELINE_POLL_SECONDS = 1
+    request = raise_request(alice, title="Streaks on every page")
+    record_outbound_mail(
+        thread=request.thread,
+        recipient="alice@acme.example",
+        recipient_user=alice,
+        subject="We have your request",
+        body="An engineer will call you within the day.",
+    )
+    log_in(page, "alice@acme.example", PASSWORD)
+    page.goto(f"/requests/{request.number}/?tab=timeline")
+    timeline = page.locator("#live-timeline")
+    mail_body = timeline.get_by_text("An engineer will call you within the day.")
+    expect(mail_body).to_be_hidden()
+    timeline.get_by_text("We have your request").click()
+    expect(mail_body).to_be_visible()
+
+    comment_on_request(request=request, actor=sam, body="The engineer comes at nine.")
+
+    expect(timeline).to_contain_text("The engineer comes at nine.")
+    expect(mail_body).to_be_visible()
+    # A newly arrived e-mail is not opened for her.
+    newest = timeline.locator("details.timeline__mail").last
+    expect(newest).not_to_have_attribute("open", "")

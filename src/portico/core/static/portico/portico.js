@@ -26,6 +26,23 @@
     var region = document.getElementById("live-status");
     if (status && region) { region.textContent = status.textContent.replace(/\s+/g, " ").trim(); }
   });
+  // A part of the page replaced in place (a timeline's poll, core.live) keeps open what the
+  // reader opened in it: an open <details> with an id is open again after the swap.
+  var keptOpen = [];
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    keptOpen = [];
+    if (!event.detail.shouldSwap) { return; }
+    event.detail.target.querySelectorAll("details[id][open]").forEach(function (details) {
+      keptOpen.push(details.id);
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    keptOpen.forEach(function (id) {
+      var details = document.getElementById(id);
+      if (details && details.tagName === "DETAILS") { details.open = true; }
+    });
+    keptOpen = [];
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
       document.querySelectorAll("details.menu[open]").forEach(function (menu) { menu.removeAttribute("open"); });
