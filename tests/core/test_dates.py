@@ -19,6 +19,14 @@ def test_compiled_formats_match_django(fmt: str) -> None:
         assert format_date(date(2026, 12, 31), fmt.replace(" H:i", "")) == dateformat.format(
             date(2026, 12, 31), fmt.replace(" H:i", "")
         )
+    # Single digits, midnight, the year 2000, and years strftime would not pad.
+    for value in (
+        datetime(2000, 1, 2, 0, 7),
+        datetime(2031, 11, 9, 23, 59),
+        datetime(999, 4, 5, 6, 7),
+        datetime(12, 10, 1, 9, 30),
+    ):
+        assert format_date(value, fmt) == dateformat.format(value, fmt), value
 
 
 def test_a_datetime_is_shown_in_the_current_time_zone() -> None:
