@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -678,3 +679,34 @@ def test_a_request_is_found_through_the_scope_then_read_with_its_relations(
         _load(SimpleNamespace(portal_scope=build_scope(carol)), acme_request.number)
     with pytest.raises(Http404):
         _load(alices, "REQ-999999")
+
+
+def test_list_and_queue_escape_every_text_a_row_prints(foundation, alice, sam, client):
+    """Row texts are escaped once in Python (rows.escaped), exactly as the template would:
+    markup typed into a title, a site, a category or a machine is shown, never run."""
+    from portico.accounts.models import User
+    from portico.customers.models import Site
+
+    hostile = "<script>alert(\"x\")</script> & 'quotes'"
+    site = Site.objects.create(organisation=foundation.acme, name=f"Site {hostile}")
+    printer = machine(foundation.acme, site, f"SN {hostile}", tag=f"T{hostile}")
+    request = raise_request(
+        alice, asset=printer, site=site, title=f"Title {hostile}", category=category(hostile)
+    )
+    technician = User.objects.create_user("tech@provider.example", None, full_name=hostile)
+    User.objects.filter(pk=technician.pk).update(is_staff=True)
+    assign_technicians(request=request, actor=sam, technicians=[User.objects.get(pk=technician.pk)])
+    safe = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quotes&#x27;"
+
+    client.force_login(alice)
+    body = client.get(reverse("service:list")).content.decode()
+    assert "<script>alert" not in body
+    assert f"Title {safe}" in body and f"Site {safe}" in body and f">{safe}</span>" in body
+    assert f"SN {safe} · tag T{safe}" in body
+
+    client.force_login(sam)
+    queue = client.get(reverse("workspace:queue")).content.decode()
+    assert "<script>alert" not in queue
+    assert f"Title {safe}" in queue and f"Site {safe}" in queue
+    assigned = re.search(r'<td data-label="Assigned">([^<]*)</td>', queue)
+    assert assigned and "&lt;script&gt;" in assigned[1]

@@ -112,6 +112,8 @@ def machine_text(row: dict[str, Any]) -> str:
 
 
 read_list_page = page_reader(LIST_FIELDS, LIST_RELATED)
+# The texts a row prints (escaped once: ``rows.escaped``).
+LIST_TEXTS = ("title", "category_name", "site_name", "machine")
 
 
 @portal_view(Function.TICKETS, Right.VIEW)
@@ -120,9 +122,10 @@ def request_list(request: PortalRequest) -> HttpResponse:
     page = CappedCountPaginator(listing, PAGE_SIZE).get_page(request.GET.get("page"))
     # Counted, and the page's ids found, without joins (``service.listing``); only then
     # are the joined columns read (``rows.page_reader``).
-    rows = list_rows(read_list_page(page.object_list), "service:detail", request.user)
+    rows = read_list_page(page.object_list)
     for row in rows:
         row["machine"] = machine_text(row) if row["asset_id"] else ""
+    list_rows(rows, "service:detail", request.user, texts=LIST_TEXTS)
     params = request.GET.copy()
     params.pop("page", None)
     export_query = params.urlencode()
