@@ -114,6 +114,14 @@ def test_visible_in_takes_the_scopes_reach(foundation, bob, alice):
     assert build_scope(alice).reach == ([foundation.acme.pk], None)
 
 
+def test_a_scope_without_an_organisation_reaches_nothing(foundation):
+    # As visible_to answers none(), whatever ids the scope holds.
+    scope = Scope(user=None, organisation=None, organisation_ids=frozenset({foundation.acme.pk}))
+    assert scope.reach == ([], [])
+    assert list(Site.objects.visible_in(*scope.reach)) == []
+    assert list(Site.objects.visible_to(scope)) == []
+
+
 def test_a_portal_page_gets_the_user_and_scope_themselves_not_lazy_proxies(rf, alice):
     from django.contrib.sessions.middleware import SessionMiddleware
     from django.utils.functional import SimpleLazyObject

@@ -58,7 +58,10 @@ class Scope:
     @property
     def reach(self) -> tuple[list[int], list[int] | None]:
         """(organisation ids, site ids or None for every site), sorted: the keys of
-        ``ScopedQuerySet.visible_in`` and of the queries compiled once on it."""
+        ``ScopedQuerySet.visible_in`` and of the queries compiled once on it. A scope with
+        no organisation reaches nothing (([], []))."""
+        if self.organisation is None:
+            return [], []
         sites = None if self.site_ids is None else sorted(self.site_ids)
         return sorted(self.organisation_ids), sites
 

@@ -260,9 +260,8 @@ class RequestFilterForm(ScopedForm):
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        reach = scope.reach if scope.organisation is not None else None
         self._field("site").choices = ReadOnce(
-            lambda: [("", "Any site"), *(site_choices()(*reach) if reach else [])]
+            lambda: [("", "Any site"), *site_choices()(*scope.reach)]
         )
         self._field("category").choices = ReadOnce(
             lambda: [("", "Any category"), *category_choices()()]

@@ -117,7 +117,7 @@ class RequestListing:
         cls, scope: Scope, data: dict[str, Any], *, involving: int | None, sort: str
     ) -> RequestListing:
         """From a valid filter form's ``cleaned_data`` (or {}) and the URL's sort."""
-        organisations, sites = scope.reach if scope.organisation is not None else ([], [])
+        organisations, sites = scope.reach
         status = data.get("status") or None
         if sort.lstrip("-") not in SORTS:
             sort = DEFAULT_SORT

@@ -311,10 +311,7 @@ def _load(request: PortalRequest, request_number: str) -> ServiceRequest:
     id is then read with its relations."""
     from django.http import Http404
 
-    scope = request.portal_scope
-    ids = (
-        visible_request_id()(*scope.reach, request_number) if scope.organisation is not None else []
-    )
+    ids = visible_request_id()(*request.portal_scope.reach, request_number)
     found = request_with_relations()(ids[0]) if ids else []
     if not found:
         raise Http404("Not found.")
