@@ -28,6 +28,18 @@ def escape_text(value: Any) -> str:
     return html.escape(str(value))
 
 
+def html_format(template: str, *args: Any, **values: Any) -> SafeString:
+    """``format_html`` with ``escape_text``: every value escaped unless it is already safe.
+    A list row fills a few of these, and ``format_html``'s escaping goes through Django's
+    wrapper for lazy strings for each value (twice the time of the row)."""
+    return SafeString(
+        template.format(
+            *[escape_text(arg) for arg in args],
+            **{name: escape_text(value) for name, value in values.items()},
+        )
+    )
+
+
 def attributes(attrs: Mapping[str, Any]) -> str:
     """`` name="value"`` pairs as ``attrs.html`` writes them: False left out, True bare."""
     parts = []

@@ -43,7 +43,7 @@ from .forms import (
 from .hooks import related_invoices, state_badge
 from .listing import DEFAULT_SORT, PAGE_SIZE, RequestListing
 from .models import ExtraField, Recommendation, ServiceRequest
-from .rows import list_rows, page_reader
+from .rows import list_rows, page_reader, request_rows_html
 
 # The list says "1,000+" rather than counting a huge table on every page view.
 TIMELINE_LIMIT = 200
@@ -137,6 +137,7 @@ def request_list(request: PortalRequest) -> HttpResponse:
             "tab": _tab(request),
             "form": form,
             "rows": rows,
+            "table_rows": request_rows_html(rows),
             "page": page,
             "sort_links": _sort_links(request, listing.sort),
             "export_query": export_query,

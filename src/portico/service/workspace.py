@@ -34,7 +34,7 @@ from portico.threads.downloads import attachment_response
 from . import services
 from .hooks import state_badge
 from .models import Recommendation, ServiceRequest
-from .rows import Row, escaped, list_rows, page_reader
+from .rows import Row, escaped, list_rows, page_reader, queue_rows_html
 from .views import (
     add_service_errors,
     live_timeline,
@@ -269,6 +269,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "rows": rows,
+            "table_rows": queue_rows_html(rows),
             "page_number": number,
             "has_next": has_next,
             "has_previous": number > 1,
