@@ -3,10 +3,11 @@
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template import Context, engines
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from portico.core.renderers import PorticoFormRenderer
+from portico.core.renderers import FixedChoices, PorticoBoundField, PorticoFormRenderer
 
 
 class Everything(forms.Form):
@@ -32,6 +33,10 @@ class Everything(forms.Form):
         widget=forms.Select(attrs={"disabled": True, "data-x": '1"2', "hidden": False}),
     )
     several = forms.MultipleChoiceField(choices=[(1, "One"), (2, "Two"), (3, "Three")])
+    fixed = forms.ChoiceField(
+        required=False,
+        choices=FixedChoices([("", "Any"), ("a", gettext_lazy("A & lazy")), ("b", "B")]),
+    )
 
 
 def render_all(form: forms.Form) -> list[str]:
@@ -52,8 +57,9 @@ def render_all(form: forms.Form) -> list[str]:
             "colour": "red",
             "grouped": "amber",
             "several": ["1", "3"],
+            "fixed": "b",
         },
-        {"name": "", "count": "not a number", "colour": "nope"},
+        {"name": "", "count": "not a number", "colour": "nope", "fixed": "zzz"},
     ],
 )
 def test_fast_widgets_match_django_templates(data: dict | None) -> None:
@@ -91,3 +97,45 @@ def test_a_custom_option_template_falls_back_to_the_templates() -> None:
     # The templates are asked for the custom option template (which does not exist here).
     with pytest.raises(Exception, match="_never_rendered_option"):
         str(Custom(renderer=PorticoFormRenderer())["pick"])
+
+
+def test_fixed_choices_are_shared_not_copied_and_still_validate() -> None:
+    first, second = Everything(), Everything({"fixed": "zzz"})
+
+    assert first.fields["fixed"].choices is second.fields["fixed"].choices
+    assert first.fields["fixed"].widget.choices is Everything.base_fields["fixed"].choices
+    assert not second.is_valid()
+    assert "Select a valid choice. zzz is not one of the available choices." in str(
+        second.errors["fixed"]
+    )
+    assert Everything({"fixed": "a"}).errors.get("fixed") is None
+    assert '<option value="a">A &amp; lazy</option>' in str(first["fixed"])
+
+
+def test_bound_fields_answer_template_lookups_as_django_does() -> None:
+    template = engines["django"].from_string(
+        '{% for field in form %}<label for="{{ field.id_for_label }}">{{ field.label }}'
+        "</label>{{ field }}{% for e in field.errors %}<p>{{ e }}</p>{% endfor %}"
+        "{{ field.nope }}{{ field.0.tag }}{% endfor %}"
+    )
+    data = {"name": "", "count": "x", "several": ["2"]}
+    fast = Everything(data, renderer=PorticoFormRenderer())
+    slow = Everything(data, renderer=DjangoTemplates())
+
+    assert isinstance(fast["name"], PorticoBoundField)
+    assert type(slow["name"]) is not PorticoBoundField
+    assert template.render({"form": fast}) == template.render({"form": slow})
+    assert "<p>Enter a whole number.</p>" in template.render({"form": fast})
+    assert fast["name"]["label"] == "Name"
+    assert fast["several"][1].choice_label == "Two"  # numbers still index the subwidgets
+    with pytest.raises(AttributeError):
+        fast["name"]["nope"]
+
+
+def test_the_shared_form_template_renders_the_same_with_either_bound_field() -> None:
+    template = engines["django"].get_template("core/_form.html").template
+    data = {"name": "", "count": "x", "colour": "nope"}
+    fast = template.render(Context({"form": Everything(data, renderer=PorticoFormRenderer())}))
+    slow = template.render(Context({"form": Everything(data, renderer=DjangoTemplates())}))
+    assert fast == slow
+    assert "There is a problem" in fast

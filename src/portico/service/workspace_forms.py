@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from portico.core.renderers import FixedChoices
+
 from .forms import files_field
 from .models import Priority, ServiceRequest, WorkLine
 
@@ -35,10 +37,14 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(
         label="State",
         required=False,
-        choices=[(OPEN, "Open (any)"), *ServiceRequest.State.choices, (ALL, "All states")],
+        choices=FixedChoices(
+            [(OPEN, "Open (any)"), *ServiceRequest.State.choices, (ALL, "All states")]
+        ),
     )
     priority = forms.ChoiceField(
-        label="Priority", required=False, choices=[("", "Any priority"), *Priority.choices]
+        label="Priority",
+        required=False,
+        choices=FixedChoices([("", "Any priority"), *Priority.choices]),
     )
     # Typed, not a <select>: one option per organisation would grow with every sign-up.
     organisation = forms.CharField(
@@ -50,7 +56,9 @@ class QueueFilterForm(forms.Form):
     assigned = forms.ChoiceField(
         label="Assigned",
         required=False,
-        choices=[("", "Anyone"), (MINE, "Assigned to me"), (UNASSIGNED, "Unassigned")],
+        choices=FixedChoices(
+            [("", "Anyone"), (MINE, "Assigned to me"), (UNASSIGNED, "Unassigned")]
+        ),
     )
 
     def filters(self) -> dict[str, Any]:
