@@ -139,3 +139,21 @@ def test_the_shared_form_template_renders_the_same_with_either_bound_field() -> 
     slow = template.render(Context({"form": Everything(data, renderer=DjangoTemplates())}))
     assert fast == slow
     assert "There is a problem" in fast
+
+
+def test_the_main_navigation_is_drawn_once_per_set_of_items() -> None:
+    from portico.core.templatetags.portal import _kept_nav, site_nav
+
+    _kept_nav.cache_clear()
+    items = [
+        {"label": "Home", "url": "/", "current": False},
+        {"label": "Requests <&>", "url": "/requests/", "current": True},
+    ]
+    first = site_nav(items)
+    again = site_nav([dict(item) for item in items])
+    renamed = site_nav([{**items[0], "label": "Start"}, items[1]])
+
+    assert first == again and _kept_nav.cache_info().hits == 1
+    assert '<a href="/requests/" aria-current="page">Requests &lt;&amp;&gt;</a>' in first
+    assert '<a href="/">Home</a>' in first
+    assert '<a href="/">Start</a>' in renamed  # a renamed label is drawn anew

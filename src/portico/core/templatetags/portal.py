@@ -1,9 +1,12 @@
 """Template helpers loaded everywhere: branded labels and dates in the user's format."""
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
 from django.utils.safestring import SafeString
 
@@ -64,3 +67,25 @@ def fixed_url_tag(name: str) -> str:
     if url is None:
         raise NoReverseMatch(f"No URL named {name!r}.")
     return url
+
+
+NavItems = tuple[tuple[str, str, bool], ...]
+
+
+@register.simple_tag
+def site_nav(items: list[dict[str, Any]]) -> SafeString:
+    """The main navigation (``core/_site_nav.html``). Every page prints it and a user's
+    items are the same from page to page, so each set of items (label, URL, current) is
+    drawn once and kept: the items are the key, so a renamed label draws anew."""
+    key = tuple((str(item["label"]), str(item["url"]), bool(item["current"])) for item in items)
+    if settings.DEBUG:  # templates edited while the development server runs show at once
+        return _draw_nav(key)
+    return _kept_nav(key)
+
+
+def _draw_nav(items: NavItems) -> SafeString:
+    nav = [{"label": label, "url": url, "current": current} for label, url, current in items]
+    return SafeString(render_to_string("core/_site_nav.html", {"nav": nav}))
+
+
+_kept_nav = lru_cache(maxsize=512)(_draw_nav)
