@@ -682,7 +682,8 @@ def test_a_request_is_found_through_the_scope_then_read_with_its_relations(
 
 
 def test_list_and_queue_escape_every_text_a_row_prints(foundation, alice, sam, client):
-    """Row texts are escaped once in Python (rows.escaped), exactly as the template would:
+    """Row texts are escaped once in Python (rows.request_rows_html, queue_rows_html),
+    exactly as the template would:
     markup typed into a title, a site, a category or a machine is shown, never run."""
     from portico.accounts.models import User
     from portico.customers.models import Site

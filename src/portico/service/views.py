@@ -112,8 +112,6 @@ def machine_text(row: dict[str, Any]) -> str:
 
 
 read_list_page = page_reader(LIST_FIELDS, LIST_RELATED)
-# The texts a row prints (escaped once: ``rows.escaped``).
-LIST_TEXTS = ("title", "category_name", "site_name", "machine")
 
 
 @portal_view(Function.TICKETS, Right.VIEW)
@@ -125,7 +123,7 @@ def request_list(request: PortalRequest) -> HttpResponse:
     rows = read_list_page(page.object_list)
     for row in rows:
         row["machine"] = machine_text(row) if row["asset_id"] else ""
-    list_rows(rows, "service:detail", request.user, texts=LIST_TEXTS)
+    list_rows(rows, "service:detail", request.user)
     params = request.GET.copy()
     params.pop("page", None)
     export_query = params.urlencode()

@@ -34,7 +34,7 @@ from portico.threads.downloads import attachment_response
 from . import services
 from .hooks import state_badge
 from .models import Recommendation, ServiceRequest
-from .rows import Row, escaped, list_rows, page_reader, queue_rows_html
+from .rows import Row, list_rows, page_reader, queue_rows_html
 from .views import (
     add_service_errors,
     live_timeline,
@@ -202,8 +202,6 @@ QUEUE_RELATED = {
 
 
 read_queue_page = page_reader(QUEUE_FIELDS, QUEUE_RELATED)
-# The texts a row prints (escaped once: ``rows.escaped``).
-QUEUE_TEXTS = ("title", "organisation_name", "site_name")
 
 
 @cache
@@ -235,15 +233,14 @@ def queue_page(filters: dict[str, Any], user: Any, number: int) -> tuple[list[Ro
             User(full_name=full_name, email=email).get_short_name()
         )
     now = timezone.now()
-    list_rows(page, "workspace:request", user, now, texts=QUEUE_TEXTS)
+    list_rows(page, "workspace:request", user, now)
     time_html = TimeHtml(user_date_format(user), now)
     for row in page:
         # next_due (queue_due_at) is empty once a request is closed.
         due = row["next_due"]
         row["sla_breached"] = bool(due and due < now)
         row["due_html"] = time_html(due) if due else ""
-        names = ", ".join(assigned.get(row["id"], ()))
-        row["assigned_names"] = escaped(names) if names else ""
+        row["assigned_names"] = ", ".join(assigned.get(row["id"], ()))
     return page, has_next
 
 
