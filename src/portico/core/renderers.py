@@ -13,6 +13,7 @@ import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.choices import BaseChoiceIterator, normalize_choices
@@ -40,6 +41,7 @@ class FixedChoices(BaseChoiceIterator):
         return self
 
 
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
@@ -86,27 +88,80 @@ def render_input(widget: Mapping[str, Any]) -> SafeString:
     )
 
 
-def render_select(widget: Mapping[str, Any]) -> SafeString | None:
-    parts = [f'<select name="{escape_text(widget["name"])}"{attributes(widget["attrs"])}>']
-    for group_name, options, _index in widget["optgroups"]:
+SELECTED = {"selected": True}
+
+
+def option_html(value: Any, label: Any, attrs: Mapping[str, Any] | None) -> str:
+    """One ``<option>`` as ``select_option.html`` writes it (with the newlines around it)."""
+    extra = attributes(attrs) if attrs else ""  # a single select's options mostly have none
+    return f'\n  <option value="{escape_text(str(value))}"{extra}>{escape_text(label)}</option>\n'
+
+
+def select_html(name: str, attrs: Mapping[str, Any], groups: Any) -> str:
+    """``select.html``: ``groups`` are (group name or None, [(value, label, option attrs)])."""
+    parts = [f'<select name="{escape_text(name)}"{attributes(attrs)}>']
+    for group_name, options in groups:
         if group_name:
             parts.append(f'\n  <optgroup label="{escape_text(group_name)}">')
-        for option in options:
-            if option["template_name"] != OPTION_TEMPLATE:
-                return None  # a custom option template: let the templates render it
-            extra = attributes(option["attrs"]) if option["attrs"] else ""  # mostly none
-            parts.append(
-                f'\n  <option value="{escape_text(str(option["value"]))}"'
-                f"{extra}>{escape_text(option['label'])}</option>\n"
-            )
+        parts.extend(option_html(*option) for option in options)
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
-    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+    return "".join(parts)
+
+
+def render_select(widget: Mapping[str, Any]) -> SafeString | None:
+    groups = []
+    for group_name, options, _index in widget["optgroups"]:
+        if any(option["template_name"] != OPTION_TEMPLATE for option in options):
+            return None  # a custom option template: let the templates render it
+        groups.append(
+            (
+                group_name,
+                [(option["value"], option["label"], option["attrs"]) for option in options],
+            )
+        )
+    return mark_safe(select_html(widget["name"], widget["attrs"], groups))  # noqa: S308 - escaped
+
+
+class PlainSelect(forms.Select):
+    """A single select drawn straight from its choices, with the markup of Django's
+    templates (``select.html``, ``select_option.html``). Django first builds a dictionary
+    for each option and then renders it; a filter bar's half-dozen selects spent most of
+    their time there. Multiple selects and custom templates render as Django's do."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        if (
+            self.allow_multiple_selected
+            or self.template_name != SELECT_TEMPLATE
+            or self.option_template_name != OPTION_TEMPLATE
+        ):
+            return super().render(name, value, attrs, renderer)
+        chosen = self.format_value(value)
+        groups: list[tuple[Any, list[tuple[Any, Any, dict[str, bool] | None]]]] = []
+        found = False  # as Django: only the first option with a chosen value is selected
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, choices = option_value, option_label
+            else:
+                group_name, choices = None, [(option_value, option_label)]
+            options = []
+            for subvalue, sublabel in choices:
+                selected = not found and str(subvalue) in chosen
+                found |= selected
+                options.append((subvalue, sublabel, SELECTED if selected else None))
+            groups.append((group_name, options))
+        return mark_safe(  # noqa: S308 - every part is escaped in select_html
+            select_html(name, self.build_attrs(self.attrs, attrs), groups)
+        )
 
 
 FAST: dict[str, Callable[[Mapping[str, Any]], SafeString | None]] = {
-    "django/forms/widgets/select.html": render_select,
+    SELECT_TEMPLATE: render_select,
     **{
         f"django/forms/widgets/{kind}.html": render_input
         for kind in (

@@ -15,7 +15,7 @@ from portico.accounts.models import User
 from portico.assets.models import Asset
 from portico.core.access import Scope
 from portico.core.prepared import PreparedQuery
-from portico.core.renderers import FixedChoices
+from portico.core.renderers import FixedChoices, PlainSelect
 from portico.customers.models import Site
 
 from .models import Category, ExtraField, Priority, ServiceRequest
@@ -242,17 +242,21 @@ class RequestFilterForm(ScopedForm):
     )
     status = forms.ChoiceField(
         required=False,
+        widget=PlainSelect,
         choices=FixedChoices(
             [("", "Any status"), (STATUS_OPEN, "All open"), *ServiceRequest.State.choices]
         ),
     )
     priority = forms.ChoiceField(
-        required=False, choices=FixedChoices([("", "Any priority"), *Priority.choices])
+        required=False,
+        widget=PlainSelect,
+        choices=FixedChoices([("", "Any priority"), *Priority.choices]),
     )
     # Sites and categories as (id, name) pairs: a filter needs no instances.
-    site = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    site = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, widget=PlainSelect)
     category = forms.TypedChoiceField(
         required=False,
+        widget=PlainSelect,
         coerce=int,
         empty_value=None,
     )

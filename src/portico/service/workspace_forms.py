@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from portico.core.renderers import FixedChoices
+from portico.core.renderers import FixedChoices, PlainSelect
 
 from .forms import files_field
 from .models import Priority, ServiceRequest, WorkLine
@@ -37,6 +37,7 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(
         label="State",
         required=False,
+        widget=PlainSelect,
         choices=FixedChoices(
             [(OPEN, "Open (any)"), *ServiceRequest.State.choices, (ALL, "All states")]
         ),
@@ -44,6 +45,7 @@ class QueueFilterForm(forms.Form):
     priority = forms.ChoiceField(
         label="Priority",
         required=False,
+        widget=PlainSelect,
         choices=FixedChoices([("", "Any priority"), *Priority.choices]),
     )
     # Typed, not a <select>: one option per organisation would grow with every sign-up.
@@ -56,6 +58,7 @@ class QueueFilterForm(forms.Form):
     assigned = forms.ChoiceField(
         label="Assigned",
         required=False,
+        widget=PlainSelect,
         choices=FixedChoices(
             [("", "Anyone"), (MINE, "Assigned to me"), (UNASSIGNED, "Unassigned")]
         ),
