@@ -37,3 +37,15 @@ def test_a_file_missing_from_the_manifest_is_an_error_every_time(storage):
         with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
             storage.url("portico/missing.js")
     assert "portico/missing.js" not in storage.urls
+
+
+def test_static_url_gives_what_django_s_static_tag_gives() -> None:
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        "{% load static %}{% static 'portico/portico.css' %}|{% static_url 'portico/portico.css' %}"
+        "|{% static_url 'a b&c.js' %}|{% static 'a b&c.js' %}"
+    )
+    django_css, ours_css, ours_odd, django_odd = template.render({}).split("|")
+    assert ours_css == django_css and ours_css.endswith("portico/portico.css")
+    assert ours_odd == django_odd == "/static/a%20b%26c.js"

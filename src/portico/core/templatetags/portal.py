@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.forms import BoundField, Form
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch
@@ -69,6 +70,15 @@ def fixed_url_tag(name: str) -> str:
     if url is None:
         raise NoReverseMatch(f"No URL named {name!r}.")
     return url
+
+
+@register.simple_tag(name="static_url")
+def static_url(path: str) -> str:
+    """``{% static path %}`` for the portal's own files. Django's tag first asks the app
+    registry whether ``staticfiles`` is installed, looping over every app on each call (a
+    sixth of drawing the base layout's four links); the portal always has it, and the
+    storage keeps each file's URL (``core.storage``)."""
+    return str(staticfiles_storage.url(path))
 
 
 NavItems = tuple[tuple[str, str, bool], ...]
