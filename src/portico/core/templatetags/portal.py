@@ -146,7 +146,7 @@ FIELD_GROUP = (
 )
 
 
-def field_group(field: BoundField, extra_class: str = "") -> str:
+def field_group(field: BoundField, extra_class: str = "") -> SafeString:
     """One labelled field of a filter bar: its label, its widget and its errors."""
     errors = "".join(
         html_format('  <p class="field__error">{}</p>\n', error) for error in field.errors
@@ -164,7 +164,7 @@ def field_group(field: BoundField, extra_class: str = "") -> str:
 @register.simple_tag
 def filter_field(field: BoundField, extra_class: str = "") -> SafeString:
     """``{% filter_field form.q "filter-bar__search" %}``: one field group of a filter bar."""
-    return SafeString(field_group(field, extra_class))
+    return field_group(field, extra_class)
 
 
 @register.simple_tag
