@@ -16,10 +16,21 @@ def test_row_urls_equal_reverse_for_each_key() -> None:
 
 
 def test_row_urls_reverse_the_pattern_once_for_plain_keys() -> None:
+    links._pattern.cache_clear()
     with mock.patch.object(links, "reverse", wraps=reverse) as spy:
         urls = row_urls("service:detail", [f"REQ-{n:06d}" for n in range(25)])
+        again = row_urls("service:detail", ["REQ-000099", "REQ-000100"])
     assert urls[3] == "/requests/REQ-000003/"
-    assert spy.call_count == 2  # the pattern, and the first key to check it
+    assert again == ["/requests/REQ-000099/", "/requests/REQ-000100/"]
+    assert spy.call_count == 2  # the pattern and a probe, once for every page
+
+
+def test_row_urls_fall_back_for_a_converter_that_rewrites_keys(settings) -> None:
+    settings.ROOT_URLCONF = "tests.core.urls_rewriting"
+    keys = ["REQ-000001", "Mixed-Case"]
+    urls = row_urls("shout", keys)
+    assert urls == [reverse("shout", args=[key]) for key in keys]
+    assert urls == ["/shout/REQ-000001/", "/shout/MIXED-CASE/"]
 
 
 def test_row_urls_fall_back_for_a_converter_that_rejects_the_slot() -> None:

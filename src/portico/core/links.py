@@ -15,6 +15,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, get_urlconf, reverse
 
 _SLOT = "rowkey0slot"
+_PROBE = "Row-Key_1.Probe"
 
 
 @lru_cache(maxsize=256)
@@ -31,22 +32,31 @@ def fixed_url(name: str) -> str | None:
 
 
 def row_urls(name: str, keys: Iterable[str]) -> list[str]:
-    """``reverse(name, args=[key])`` for each key, reversing the pattern only once.
-
-    The first key is also reversed properly and compared, so a pattern whose converter
-    rewrites its value falls back to reversing each key.
-    """
+    """``reverse(name, args=[key])`` for each key, with the pattern reversed once per URL
+    configuration (``_pattern``) and each plain key put in its place."""
     keys = [str(key) for key in keys]
     if not keys:
         return []
-    try:
-        prefix, suffix = reverse(name, args=[_SLOT]).split(_SLOT)
-    except (NoReverseMatch, ValueError):
+    pattern = _pattern(get_urlconf() or settings.ROOT_URLCONF, name)
+    if pattern is None:
         return [reverse(name, args=[key]) for key in keys]
-    first = reverse(name, args=[keys[0]])
-    if first != f"{prefix}{keys[0]}{suffix}":
-        return [reverse(name, args=[key]) for key in keys]
+    prefix, suffix = pattern
     return [f"{prefix}{key}{suffix}" if _plain(key) else reverse(name, args=[key]) for key in keys]
+
+
+@lru_cache(maxsize=256)
+def _pattern(urlconf: str | None, name: str) -> tuple[str, str] | None:
+    """The URL of ``name`` around its one argument, or None when reversing with two
+    different plain keys does not put each key, as it is, in the same place (a converter
+    that rejects or rewrites them): such URLs are reversed key by key."""
+    try:
+        around = reverse(name, args=[_SLOT], urlconf=urlconf).split(_SLOT)
+        probe = reverse(name, args=[_PROBE], urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+    if len(around) != 2 or probe != _PROBE.join(around):
+        return None
+    return around[0], around[1]
 
 
 def _plain(key: str) -> bool:

@@ -49,6 +49,8 @@ def escape_text(value: Any) -> str:
     """``conditional_escape`` without its lazy-string wrapper, for the many short texts of
     a widget: safe strings as they are, everything else through ``html.escape`` (which is
     what Django's ``escape`` calls)."""
+    if type(value) is str:  # most values: no attribute lookup that fails first
+        return html.escape(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))
