@@ -8,8 +8,11 @@ from django import template
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.forms import BoundField, Form
+from django.template import Context, Template, loader_tags
+from django.template.base import Parser, TextNode, Token
 from django.template.defaulttags import querystring
 from django.template.loader import render_to_string
+from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockContext, BlockNode, ExtendsNode
 from django.urls import NoReverseMatch
 from django.utils.safestring import SafeString
 
@@ -21,6 +24,46 @@ from portico.core.models import Branding
 from portico.core.renderers import html_format
 
 register = template.Library()
+
+
+class ExtendsKeptBlocks(ExtendsNode):
+    """``{% extends %}``, finding the root template's blocks once per compiled template.
+
+    On every render Django's node walks the whole root template (``base.html``: its header,
+    navigation and every ``{% if %}``) to collect its ``{% block %}`` nodes. A compiled
+    template does not change, so its blocks are kept on it: the cached loader keeps the
+    template for the process, and the development loaders compile, and walk, anew each time.
+    """
+
+    def render(self, context: Context) -> SafeString:
+        compiled_parent = self.get_parent(context)
+        block_context = context.render_context.setdefault(BLOCK_CONTEXT_KEY, BlockContext())
+        block_context.add_blocks(self.blocks)
+        # As Django's: the root's blocks join when its first non-text node is no extends.
+        for node in compiled_parent.nodelist:
+            if not isinstance(node, TextNode):
+                if not isinstance(node, ExtendsNode):
+                    block_context.add_blocks(root_blocks(compiled_parent))
+                break
+        with context.render_context.push_state(compiled_parent, isolated_context=False):
+            return compiled_parent._render(context)  # type: ignore[no-any-return]
+
+
+def root_blocks(compiled: Template) -> dict[str, BlockNode]:
+    blocks: dict[str, BlockNode] | None = getattr(compiled, "portico_blocks", None)
+    if blocks is None:
+        blocks = {node.name: node for node in compiled.nodelist.get_nodes_by_type(BlockNode)}
+        compiled.portico_blocks = blocks  # type: ignore[attr-defined]
+    return blocks
+
+
+@register.tag("extends")
+def do_extends(parser: Parser, token: Token) -> ExtendsKeptBlocks:
+    """Django's ``{% extends %}`` (same parsing and checks), rendered by ``ExtendsKeptBlocks``.
+    This library is a builtin loaded after Django's, so its tag is the one templates use."""
+    node = loader_tags.do_extends(parser, token)
+    node.__class__ = ExtendsKeptBlocks
+    return node  # type: ignore[return-value]
 
 
 @register.simple_tag(takes_context=True)
@@ -63,11 +106,11 @@ def live_filters(context: dict[str, Any], target: str) -> SafeString:
     return live_filter_attributes(context["request"].path, target)
 
 
-@register.simple_tag(name="fixed_url")
-def fixed_url_tag(name: str) -> str:
+@register.simple_tag(name="fixed_url", takes_context=True)
+def fixed_url_tag(context: Context, name: str) -> str:
     """``{% url name %}`` for a URL without arguments, reversed once per process (the base
     layout's links: every page renders them)."""
-    url = links.fixed_url(name)
+    url = links.fixed_url(name, getattr(context, "request", None))
     if url is None:
         raise NoReverseMatch(f"No URL named {name!r}.")
     return url
