@@ -55,3 +55,25 @@ def test_fixed_url_follows_the_active_urlconf(settings) -> None:
     settings.ROOT_URLCONF = "tests.core.urls_minimal"
     assert fixed_url("service:list") is None
     assert fixed_url("only") == "/only/"
+
+
+def test_fixed_url_follows_the_request_urlconf(rf) -> None:
+    request = rf.get("/")
+    assert fixed_url("service:list", request) == "/requests/"
+    request.urlconf = "tests.core.urls_minimal"
+    assert fixed_url("service:list", request) is None
+    assert fixed_url("only", request) == "/only/"
+    request.urlconf = None  # Django's handler: None means the project's configuration
+    assert fixed_url("service:list", request) == "/requests/"
+
+
+def test_navigation_follows_the_request_urlconf(rf) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from portico.core.context_processors import navigation
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    assert [item["url"] for item in navigation(request, {})] == ["/"]
+    request.urlconf = "tests.core.urls_minimal"
+    assert navigation(request, {}) == []

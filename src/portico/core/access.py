@@ -49,7 +49,8 @@ class Scope:
         return Right(self.rights.get(str(function), Right.NONE))
 
     def can(self, function: Function | str, right: Right = Right.VIEW) -> bool:
-        return self.organisation is not None and self.right(function) >= right
+        # The stored number compared as it is: pages ask this a dozen times.
+        return self.organisation is not None and self.rights.get(str(function), Right.NONE) >= right
 
     @property
     def can_switch(self) -> bool:
