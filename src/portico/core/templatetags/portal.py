@@ -37,7 +37,10 @@ class ExtendsKeptBlocks(ExtendsNode):
 
     def render(self, context: Context) -> SafeString:
         compiled_parent = self.get_parent(context)
-        block_context = context.render_context.setdefault(BLOCK_CONTEXT_KEY, BlockContext())
+        render_context: Any = context.render_context
+        if BLOCK_CONTEXT_KEY not in render_context:
+            render_context[BLOCK_CONTEXT_KEY] = BlockContext()
+        block_context: BlockContext = render_context[BLOCK_CONTEXT_KEY]
         block_context.add_blocks(self.blocks)
         # As Django's: the root's blocks join when its first non-text node is no extends.
         for node in compiled_parent.nodelist:
@@ -45,14 +48,15 @@ class ExtendsKeptBlocks(ExtendsNode):
                 if not isinstance(node, ExtendsNode):
                     block_context.add_blocks(root_blocks(compiled_parent))
                 break
-        with context.render_context.push_state(compiled_parent, isolated_context=False):
-            return compiled_parent._render(context)  # type: ignore[no-any-return]
+        with render_context.push_state(compiled_parent, isolated_context=False):
+            return compiled_parent._render(context)  # type: ignore[attr-defined]
 
 
-def root_blocks(compiled: Template) -> dict[str, BlockNode]:
-    blocks: dict[str, BlockNode] | None = getattr(compiled, "portico_blocks", None)
+def root_blocks(compiled: Template) -> dict[str, Any]:
+    blocks: dict[str, Any] | None = getattr(compiled, "portico_blocks", None)
     if blocks is None:
-        blocks = {node.name: node for node in compiled.nodelist.get_nodes_by_type(BlockNode)}
+        found: Any = compiled.nodelist.get_nodes_by_type(BlockNode)
+        blocks = {node.name: node for node in found}
         compiled.portico_blocks = blocks  # type: ignore[attr-defined]
     return blocks
 
