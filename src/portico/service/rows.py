@@ -123,6 +123,22 @@ def request_rows_html(rows: Sequence[Row]) -> SafeString:
     return SafeString("".join([request_row_html(row) for row in rows]))
 
 
+def sort_head_html(
+    columns: Sequence[tuple[str, str]], links: dict[str, dict[str, str]]
+) -> SafeString:
+    """The row of a table's head whose headings sort the list: ``columns`` are (sort key,
+    heading), ``links`` each key's URL and aria-sort state (``views._sort_links``)."""
+    e = escape_text
+    cells = "".join(
+        [
+            f'<th scope="col" aria-sort="{e(links[key]["aria"])}">'
+            f'<a class="sort-link" href="{e(links[key]["url"])}">{e(heading)}</a></th>'
+            for key, heading in columns
+        ]
+    )
+    return SafeString(f"<tr>{cells}</tr>")
+
+
 def due_html(row: Row) -> str:
     """The next service-level target: breached (with when), due, or a dash."""
     if row["sla_breached"]:

@@ -43,7 +43,7 @@ from .forms import (
 from .hooks import related_invoices, state_badge
 from .listing import DEFAULT_SORT, PAGE_SIZE, RequestListing
 from .models import ExtraField, Recommendation, ServiceRequest
-from .rows import list_rows, page_reader, request_rows_html
+from .rows import list_rows, page_reader, request_rows_html, sort_head_html
 
 # The list says "1,000+" rather than counting a huge table on every page view.
 TIMELINE_LIMIT = 200
@@ -76,11 +76,28 @@ def list_filters(request: PortalRequest) -> tuple[RequestListing, RequestFilterF
     return listing, form
 
 
+# The list's sortable columns, in the table's order: (sort key, heading).
+SORT_COLUMNS = (
+    ("number", "Number"),
+    ("title", "Title"),
+    ("site", "Site and machine"),
+    ("priority", "Priority"),
+    ("status", "Status"),
+    ("created", "Created"),
+)
+_SORT_SLOT = "sortslot0"
+
+
 def _sort_links(request: PortalRequest, current: str) -> dict[str, dict[str, str]]:
-    """For each sortable column: the URL that sorts by it and its aria-sort state."""
-    links = {}
+    """For each sortable column: the URL that sorts by it (the page's query without its
+    page number, sorted anew) and its aria-sort state. The query is encoded once and each
+    column's sort put in its place (``&`` and ``=`` inside names and values are encoded, so
+    ``&sort=`` can only be the sort itself)."""
     params = request.GET.copy()
     params.pop("page", None)
+    params["sort"] = _SORT_SLOT
+    before, after = f"&{params.urlencode()}".split(f"&sort={_SORT_SLOT}", 1)
+    links = {}
     for key in SORTS:
         if current == key:
             target, state = f"-{key}", "ascending"
@@ -88,8 +105,8 @@ def _sort_links(request: PortalRequest, current: str) -> dict[str, dict[str, str
             target, state = key, "descending"
         else:
             target, state = (f"-{key}" if key in ("created", "updated") else key), "none"
-        params["sort"] = target
-        links[key] = {"url": "?" + params.urlencode(), "aria": state}
+        query = f"{before}&sort={target}{after}"[1:]  # without the "&" put before it
+        links[key] = {"url": f"?{query}", "aria": state}
     return links
 
 
@@ -137,7 +154,7 @@ def request_list(request: PortalRequest) -> HttpResponse:
             "rows": rows,
             "table_rows": request_rows_html(rows),
             "page": page,
-            "sort_links": _sort_links(request, listing.sort),
+            "table_head": sort_head_html(SORT_COLUMNS, _sort_links(request, listing.sort)),
             "export_query": export_query,
             "is_filtered": any(
                 request.GET.get(name) for name in form.fields if name in request.GET
