@@ -34,3 +34,16 @@ def test_only_the_closest_navigation_item_is_current(sam_client):
     html = response.content.decode()
     main_nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
     assert main_nav.count('aria-current="page"') == 1
+
+
+def test_branding_version_is_what_the_date_filter_wrote(alice_client) -> None:
+    from django.template.defaultfilters import date as date_filter
+
+    from portico.core.models import Branding
+
+    Branding(pk=1, product_name="Acme portal").save()
+    branding = Branding.objects.get()
+    assert str(branding.version) == date_filter(branding.updated_at, "U") != ""
+    assert Branding(pk=2).version == date_filter(None, "U") == ""
+    html = alice_client.get("/").content.decode()
+    assert f"?v={branding.version}" in html

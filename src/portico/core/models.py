@@ -121,6 +121,12 @@ class Branding(models.Model):
         super().save(*args, **kwargs)
         transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
+    @property
+    def version(self) -> int | str:
+        """When it last changed, in seconds since the epoch (as ``|date:'U'`` writes it): the
+        ``?v=`` that makes browsers fetch a changed stylesheet or logo. Empty when unsaved."""
+        return "" if self.updated_at is None else int(self.updated_at.timestamp())
+
     @classmethod
     def current(cls) -> Branding:
         branding = cache.get(cls.CACHE_KEY)

@@ -150,6 +150,7 @@ def request_list(request: PortalRequest) -> HttpResponse:
         "service/_request_results.html",
         {
             "tab": _tab(request),
+            "sort": request.GET.get("sort", ""),
             "form": form,
             "rows": rows,
             "table_rows": request_rows_html(rows),
