@@ -35,11 +35,14 @@ def list_rows(
     url_name: str,
     user: Any,
     now: datetime | None = None,
+    time_html: TimeHtml | None = None,
 ) -> Sequence[Row]:
     """Give each row (``number``, ``state``, ``priority``, ``created_at`` read) its ``url``,
     ``badge``, ``state_label``, ``priority_label``, ``is_raised`` and ``created_html`` (a
-    ``<time>``, "3 days ago"). Texts stay as read: the rows' markup escapes them."""
-    time_html = TimeHtml(user_date_format(user), now)
+    ``<time>``, "3 days ago"; ``time_html`` when the caller has one for its own dates).
+    Texts stay as read: the rows' markup escapes them."""
+    if time_html is None:
+        time_html = TimeHtml(user_date_format(user), now)
     states, priorities = choice_labels(get_language())
     for row, url in zip(rows, row_urls(url_name, (row["number"] for row in rows)), strict=True):
         row["url"] = url
