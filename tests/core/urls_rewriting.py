@@ -1,4 +1,4 @@
-"""A URL whose converter rewrites its value: row URLs must not splice keys into it."""
+"""URLs whose converters rewrite their value: row URLs must not splice keys into them."""
 
 from django.http import HttpResponse
 from django.urls import path, register_converter
@@ -14,6 +14,17 @@ class Upper:
         return value.upper()
 
 
-register_converter(Upper, "upper")
+class Lower(Upper):
+    """Leaves the placeholder as it is: only the second probe shows the rewriting."""
 
-urlpatterns = [path("shout/<upper:key>/", lambda request, key: HttpResponse(key), name="shout")]
+    def to_url(self, value: str) -> str:
+        return value.lower()
+
+
+register_converter(Upper, "upper")
+register_converter(Lower, "lower")
+
+urlpatterns = [
+    path("shout/<upper:key>/", lambda request, key: HttpResponse(key), name="shout"),
+    path("hush/<lower:key>/", lambda request, key: HttpResponse(key), name="hush"),
+]

@@ -5,6 +5,7 @@ import re
 
 from django.template import Context, engines
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 from portico.core.renderers import html_format
 from portico.service.rows import queue_rows_html, request_rows_html
@@ -52,9 +53,9 @@ def request_rows() -> list[dict]:
     rows = []
     for number, (text, category, site, machine, raised, badge) in enumerate(
         itertools.product(
-            ["Paper jam", HOSTILE, mark_safe("<b>already safe</b>")],
-            ["", "Printing & copying"],
-            ["", "Head <office>"],
+            ["Paper jam", HOSTILE, mark_safe("<b>already safe</b>"), gettext_lazy("Lazy <t>")],
+            ["", None, "Printing & copying"],
+            ["", None, "Head <office>"],
             ["", "Kyocera · SN-1 · tag A&7"],
             [True, False],
             ["", "info"],
@@ -87,7 +88,8 @@ def test_request_rows_write_what_the_template_wrote() -> None:
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quotes&#x27;" in html
     assert "<b>already safe</b>" in html  # a safe string is printed as it is
-    assert html.count("<tr>") == len(rows) == 96
+    assert "Lazy &lt;t&gt;" in html  # a lazy text is translated, then escaped
+    assert html.count("<tr>") == len(rows) == 288
 
 
 def test_queue_rows_write_what_the_template_wrote() -> None:

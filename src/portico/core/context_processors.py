@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from .branding import label
-from .links import url_in, urlconf_of
+from .links import url_context, url_in
 from .models import Branding
 from .rights import STAFF, Function, Right
 
@@ -31,7 +31,7 @@ NAVIGATION: list[tuple[str, str, str | None]] = [
 
 def navigation(request: HttpRequest, labels: dict[str, str]) -> list[dict[str, Any]]:
     scope = getattr(request, "portal_scope", None)
-    urlconf = urlconf_of(request)
+    where = url_context(request)
     items: list[dict[str, Any]] = []
     for key, url_name, function in NAVIGATION:
         if function == STAFF:
@@ -39,7 +39,7 @@ def navigation(request: HttpRequest, labels: dict[str, str]) -> list[dict[str, A
                 continue
         elif function is not None and (scope is None or not scope.can(function, Right.VIEW)):
             continue
-        url = url_in(urlconf, url_name)
+        url = url_in(where, url_name)
         if url is None:  # a feature this installation does not have yet
             continue
         items.append({"label": label(labels, key), "url": url, "current": False})

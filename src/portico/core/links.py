@@ -13,43 +13,53 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 _SLOT = "rowkey0slot"
 _PROBE = "Row-Key_1.Probe"
 
 
+# What ``reverse()`` reads besides the patterns: the active URL configuration and the
+# script prefix (the path the portal is served under). Both are keys of the memos below.
+Where = tuple[str, str]
+
+
 @lru_cache(maxsize=256)
-def url_in(urlconf: str | None, name: str) -> str | None:
-    """``reverse(name)`` in ``urlconf``, kept; None when it has no such URL."""
+def url_in(where: Where, name: str) -> str | None:
+    """``reverse(name)`` in ``where`` (``url_context()``), kept; None when there is no such
+    URL."""
     try:
-        return reverse(name, urlconf=urlconf)
+        return reverse(name, urlconf=where[0])
     except NoReverseMatch:
         return None
 
 
 def fixed_url(name: str, request: HttpRequest | None = None) -> str | None:
     """``reverse(name)`` for a URL without arguments, or None when there is no such URL."""
-    return url_in(urlconf_of(request), name)
+    return url_in(url_context(request), name)
 
 
-def urlconf_of(request: HttpRequest | None = None) -> str:
-    """The URL configuration ``reverse()`` uses now. While a request is served that is the
-    request's own (``request.urlconf``, which Django's handler activates) or the project's:
-    read from the request, it spares ``get_urlconf()``'s context-local lookup (2 µs, and a
-    page asks for about twenty URLs)."""
+def url_context(request: HttpRequest | None = None) -> Where:
+    """The URL configuration and script prefix ``reverse()`` uses now. Django's handler
+    activates both before the view runs; read once per request and kept on it, they spare a
+    page about twenty context-local lookups (2 µs each)."""
     if request is not None:
-        return getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-    return get_urlconf() or settings.ROOT_URLCONF
+        kept: Where | None = getattr(request, "portico_url_context", None)
+        if kept is not None:
+            return kept
+    where = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    if request is not None:
+        request.portico_url_context = where  # type: ignore[attr-defined]
+    return where
 
 
 def row_urls(name: str, keys: Iterable[str]) -> list[str]:
     """``reverse(name, args=[key])`` for each key, with the pattern reversed once per URL
-    configuration (``_pattern``) and each plain key put in its place."""
+    configuration and prefix (``_pattern``) and each plain key put in its place."""
     keys = [str(key) for key in keys]
     if not keys:
         return []
-    pattern = _pattern(urlconf_of(), name)
+    pattern = _pattern(url_context(), name)
     if pattern is None:
         return [reverse(name, args=[key]) for key in keys]
     prefix, suffix = pattern
@@ -57,13 +67,18 @@ def row_urls(name: str, keys: Iterable[str]) -> list[str]:
 
 
 @lru_cache(maxsize=256)
-def _pattern(urlconf: str | None, name: str) -> tuple[str, str] | None:
+def _pattern(where: Where, name: str) -> tuple[str, str] | None:
     """The URL of ``name`` around its one argument, or None when reversing with two
     different plain keys does not put each key, as it is, in the same place (a converter
-    that rejects or rewrites them): such URLs are reversed key by key."""
+    that rejects or rewrites them): such URLs are reversed key by key.
+
+    Two probes cannot prove every plain key goes in unchanged: a converter that takes both
+    yet rejects or rewrites some other plain keys (a length limit, stripped zeros) would be
+    spliced wrongly. Row URLs name their key with ``str`` or ``slug``; give a URL with such
+    a converter its own reverse() rather than ``row_urls``."""
     try:
-        around = reverse(name, args=[_SLOT], urlconf=urlconf).split(_SLOT)
-        probe = reverse(name, args=[_PROBE], urlconf=urlconf)
+        around = reverse(name, args=[_SLOT], urlconf=where[0]).split(_SLOT)
+        probe = reverse(name, args=[_PROBE], urlconf=where[0])
     except NoReverseMatch:
         return None
     if len(around) != 2 or probe != _PROBE.join(around):

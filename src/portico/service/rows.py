@@ -11,9 +11,10 @@ row cost more than the query itself. Templates read a dictionary key first, too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from django.utils.safestring import SafeString
@@ -55,13 +56,13 @@ def list_rows(
 
 
 @lru_cache(maxsize=32)
-def choice_labels(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
+def choice_labels(language: str | None) -> tuple[Mapping[str, str], Mapping[str, str]]:
     """The state and priority labels in ``language``, looked up in dicts: the choices'
     lazy labels are translated once per language instead of for every row (building the
     dicts took 25 µs a page, and each lazy label its translation again)."""
     return (
-        {value: str(text) for value, text in ServiceRequest.State.choices},
-        {value: str(text) for value, text in Priority.choices},
+        MappingProxyType({value: str(text) for value, text in ServiceRequest.State.choices}),
+        MappingProxyType({value: str(text) for value, text in Priority.choices}),
     )
 
 

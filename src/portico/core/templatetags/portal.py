@@ -31,8 +31,9 @@ class ExtendsKeptBlocks(ExtendsNode):
 
     On every render Django's node walks the whole root template (``base.html``: its header,
     navigation and every ``{% if %}``) to collect its ``{% block %}`` nodes. A compiled
-    template does not change, so its blocks are kept on it: the cached loader keeps the
-    template for the process, and the development loaders compile, and walk, anew each time.
+    template does not change, so its blocks are kept on it, and go with it: the cached loader
+    keeps a template until it is reset (the development server's autoreloader resets it when
+    a template file changes), and a template compiled anew is walked anew.
     """
 
     def render(self, context: Context) -> SafeString:
