@@ -12,7 +12,6 @@ row cost more than the query itself. Templates read a dictionary key first, too.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from portico.core.dates import TimeHtml, user_date_format
+from portico.core.dates import TimeHtml
 from portico.core.links import row_urls
 from portico.core.prepared import PreparedQuery
 from portico.core.renderers import escape_text
@@ -31,19 +30,11 @@ from .models import RAISED_PRIORITIES, Priority, ServiceRequest
 Row = dict[str, Any]
 
 
-def list_rows(
-    rows: Sequence[Row],
-    url_name: str,
-    user: Any,
-    now: datetime | None = None,
-    time_html: TimeHtml | None = None,
-) -> Sequence[Row]:
+def list_rows(rows: Sequence[Row], url_name: str, time_html: TimeHtml) -> Sequence[Row]:
     """Give each row (``number``, ``state``, ``priority``, ``created_at`` read) its ``url``,
     ``badge``, ``state_label``, ``priority_label``, ``is_raised`` and ``created_html`` (a
-    ``<time>``, "3 days ago"; ``time_html`` when the caller has one for its own dates).
-    Texts stay as read: the rows' markup escapes them."""
-    if time_html is None:
-        time_html = TimeHtml(user_date_format(user), now)
+    ``<time>``, "3 days ago", written by the page's ``time_html``, which a caller may use for
+    its own dates too). Texts stay as read: the rows' markup escapes them."""
     states, priorities = choice_labels(get_language())
     for row, url in zip(rows, row_urls(url_name, (row["number"] for row in rows)), strict=True):
         row["url"] = url
@@ -90,8 +81,8 @@ def page_reader(fields: Sequence[str], related: dict[str, Any]) -> Callable[[lis
 # dozen escaped keywords cost twice that). Every value is escaped on the way in
 # (``core.renderers.escape_text``); safe strings pass as they are. The helpers below return
 # markup already escaped, as plain strings, for the rows to join. Django's admin builds its
-# change list's cells in Python the same way. The table's head, the pagination and the
-# empty states stay in the templates.
+# change list's cells in Python the same way, and the request list's sortable head is built
+# here too (``sort_head_html``); pagination and empty states stay in the templates.
 
 META = '<br><span class="cell__meta">{}</span>'
 RAISED = '<span class="badge badge--caution"><span aria-hidden="true">▲ </span>{}</span>'

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from portico.accounts.models import User
 from portico.core.access import PortalRequest, portal_view
+from portico.core.dates import TimeHtml, user_date_format
 from portico.core.exports import stream_csv, xlsx_response
 from portico.core.live import render_list, render_varying, wants_results_only
 from portico.core.paginators import CappedCountPaginator
@@ -140,7 +141,7 @@ def request_list(request: PortalRequest) -> HttpResponse:
     rows = read_list_page(page.object_list)
     for row in rows:
         row["machine"] = machine_text(row) if row["asset_id"] else ""
-    list_rows(rows, "service:detail", request.user)
+    list_rows(rows, "service:detail", TimeHtml(user_date_format(request.user)))
     params = request.GET.copy()
     params.pop("page", None)
     export_query = params.urlencode()

@@ -234,7 +234,7 @@ def queue_page(filters: dict[str, Any], user: Any, number: int) -> tuple[list[Ro
         )
     now = timezone.now()
     time_html = TimeHtml(user_date_format(user), now)
-    list_rows(page, "workspace:request", user, now, time_html)
+    list_rows(page, "workspace:request", time_html)
     for row in page:
         # next_due (queue_due_at) is empty once a request is closed.
         due = row["next_due"]

@@ -113,8 +113,8 @@ def live_filters(context: dict[str, Any], target: str) -> SafeString:
 
 @register.simple_tag(name="fixed_url", takes_context=True)
 def fixed_url_tag(context: Context, name: str) -> str:
-    """``{% url name %}`` for a URL without arguments, reversed once per process (the base
-    layout's links: every page renders them)."""
+    """``{% url name %}`` for a URL without arguments, reversed once per URL configuration
+    and script prefix (the base layout's links: every page renders them)."""
     url = links.fixed_url(name, getattr(context, "request", None))
     if url is None:
         raise NoReverseMatch(f"No URL named {name!r}.")
